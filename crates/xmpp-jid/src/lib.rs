@@ -1,0 +1,2 @@
+//! XMPP addresses (RFC 7622). Work in progress.
+#![no_std]

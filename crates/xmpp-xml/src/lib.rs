@@ -1,0 +1,1 @@
+//! Restricted-XML stream framer for XMPP. Work in progress.
