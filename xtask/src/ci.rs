@@ -3,11 +3,21 @@
 use crate::run::{cargo, run as sh};
 
 pub fn run_all() -> Result<(), String> {
+    crate::prereqs::ensure()?;
     sh(cargo().args(["fmt", "--all", "--", "--check"]))?;
-    sh(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    sh(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     sh(cargo().args(["test", "--workspace", "--all-targets"]))?;
     sh(cargo().args(["test", "--workspace", "--doc"]))?;
-    sh(cargo().env("RUSTDOCFLAGS", "-D warnings").args(["doc", "--workspace", "--no-deps"]))?;
+    sh(cargo()
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .args(["doc", "--workspace", "--no-deps"]))?;
     println!("$ cargo xtask codegen --check");
     crate::codegen::run(&["--check".to_string()])?;
     sh(cargo().args(["bench", "--workspace", "--no-run"]))?;

@@ -17,7 +17,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--seconds" => {
                 let n = it.next().ok_or("--seconds needs a number")?;
-                seconds = Some(n.parse::<u64>().map_err(|e| format!("--seconds {n}: {e}"))?);
+                seconds = Some(
+                    n.parse::<u64>()
+                        .map_err(|e| format!("--seconds {n}: {e}"))?,
+                );
             }
             "--smoke" => smoke = true,
             "--list" => {
@@ -38,7 +41,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         (true, Some(_)) => return Err("--smoke runs every target; name none".into()),
         (false, None) => return Err("fuzz: name a target, or pass --smoke or --list".into()),
     };
-    let secs = seconds.unwrap_or(if smoke { SMOKE_SECONDS } else { DEFAULT_SECONDS });
+    let secs = seconds.unwrap_or(if smoke {
+        SMOKE_SECONDS
+    } else {
+        DEFAULT_SECONDS
+    });
     for t in chosen {
         sh(cargo().args([
             "fuzz",
@@ -71,7 +78,11 @@ fn targets() -> Result<Vec<String>, String> {
         if line.starts_with('[') {
             in_bin = line == "[[bin]]";
         } else if in_bin && let Some(v) = line.strip_prefix("name") {
-            let v = v.trim_start().trim_start_matches('=').trim().trim_matches('"');
+            let v = v
+                .trim_start()
+                .trim_start_matches('=')
+                .trim()
+                .trim_matches('"');
             names.push(v.to_string());
         }
     }

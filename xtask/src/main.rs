@@ -7,11 +7,15 @@
 //! cargo xtask fuzz --smoke [--seconds N]    run every fuzz target briefly
 //! cargo xtask fuzz --list                list the fuzz targets
 //! ```
-#![allow(clippy::disallowed_methods, reason = "xtask is automation, not sans-IO library code")]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "xtask is automation, not sans-IO library code"
+)]
 
 mod ci;
 mod codegen;
 mod fuzz;
+mod prereqs;
 mod run;
 
 use std::process::ExitCode;
@@ -41,4 +45,5 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci | codegen [--check] | fuzz <target>|--smoke|--list [--seconds N]>";
+const USAGE: &str =
+    "usage: cargo xtask <ci | codegen [--check] | fuzz <target>|--smoke|--list [--seconds N]>";

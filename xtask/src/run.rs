@@ -23,7 +23,9 @@ pub fn cargo() -> Command {
 pub fn run(cmd: &mut Command) -> Result<(), String> {
     let shown = show(cmd);
     println!("$ {shown}");
-    let status = cmd.status().map_err(|e| format!("cannot start `{shown}`: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start `{shown}`: {e}"))?;
     if status.success() {
         Ok(())
     } else {

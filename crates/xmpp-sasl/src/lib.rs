@@ -1,0 +1,2 @@
+//! SASL mechanisms. Work in progress.
+#![no_std]
