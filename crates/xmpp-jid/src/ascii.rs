@@ -1,4 +1,5 @@
-//! The ASCII fast path: one byte-class table and the "already normal" check.
+//! The ASCII fast path: one byte-class table and one pass that accepts the ASCII JIDs
+//! whose normal form is themselves, or themselves with `A`-`Z` lowered before the `/`.
 //!
 //! For ASCII input every rule of RFC 7622 reduces to byte classes:
 //!
@@ -12,8 +13,9 @@
 //! - domainpart: UTS #46 with STD3 rules maps `A`-`Z` to lower case and allows only
 //!   letters, digits, hyphen and dot; IDNA2008 adds the hyphen placement rules.
 //!
-//! No Unicode table is consulted on this path.
+//! No Unicode table is consulted on this path, and there is no allocation but the result.
 
+use crate::domain::{MAX_LABEL, MAX_NAME, MAX_PART};
 use crate::ip;
 
 /// Byte allowed in a localpart, already in normal form.
@@ -24,23 +26,21 @@ pub(crate) const UPPER: u8 = 2;
 pub(crate) const RESOURCE: u8 = 4;
 /// Byte allowed in a domain label or as the label separator, already in normal form.
 pub(crate) const DOMAIN: u8 = 8;
-/// The part separators `@` and `/`.
-const SEP: u8 = 16;
-/// The label separator `.` and the hyphen `-`, which have placement rules.
-const PUNCT: u8 = 32;
-/// A byte of a non-ASCII code point.
-const HIGH: u8 = 128;
+/// `a`-`z` and `0`-`9`: normal in all three parts and under no placement rule, so the
+/// fast path steps over them.
+const PLAIN: u8 = 16;
+/// `-`, which has placement rules in domain labels.
+const HYPHEN: u8 = 32;
+/// Allowed in a localpart but not in a domainpart (`!`, `_`, `+`, ...).
+const NOT_DOMAIN: u8 = 64;
 
-/// The byte-class table. Bytes 0x80 and above (non-ASCII) are only [`HIGH`].
+/// The byte-class table: for each byte, the parts it may appear in and what the fast
+/// path has to note about it. Bytes that are valid nowhere (controls, DEL, non-ASCII)
+/// have no bit.
 pub(crate) static CLASS: [u8; 256] = build_classes();
 
 const fn build_classes() -> [u8; 256] {
     let mut t = [0u8; 256];
-    let mut h = 0x80usize;
-    while h <= 0xff {
-        t[h] = HIGH;
-        h += 1;
-    }
     let mut b = 0x20usize;
     while b <= 0x7e {
         let mut c = RESOURCE;
@@ -52,16 +52,15 @@ const fn build_classes() -> [u8; 256] {
                 c |= LOCAL;
             }
         }
-        if ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == b'-' || ch == b'.' {
+        if ch.is_ascii_lowercase() || ch.is_ascii_digit() {
+            c |= DOMAIN | PLAIN;
+        } else if ch == b'-' {
+            c |= DOMAIN | HYPHEN;
+        } else if ch == b'.' {
             c |= DOMAIN;
+        } else if c & LOCAL != 0 {
+            c |= NOT_DOMAIN;
         }
-        if ch == b'@' || ch == b'/' {
-            c |= SEP;
-        }
-        if ch == b'.' || ch == b'-' {
-            c |= PUNCT;
-        }
-
         t[b] = c;
         b += 1;
     }
@@ -85,7 +84,7 @@ pub(crate) fn all_in(s: &[u8], mask: u8) -> bool {
 #[inline]
 pub(crate) fn ldh_label_ok(label: &[u8]) -> bool {
     !label.is_empty()
-        && label.len() <= 63
+        && label.len() <= MAX_LABEL
         && label[0] != b'-'
         && label[label.len() - 1] != b'-'
         && !(label.len() >= 4 && label[2] == b'-' && label[3] == b'-')
@@ -100,112 +99,182 @@ pub(crate) struct Layout {
     pub(crate) domain_end: u16,
 }
 
-/// Is this ASCII domainpart already in normal form?
-///
-/// One pass of byte classes, then the label rules.
-pub(crate) fn domain_is_normal(d: &[u8]) -> bool {
-    if d.is_empty() || d.len() > 253 {
-        return false;
-    }
-    if d[0] == b'[' {
-        return ip::canonical_ip_literal(d).is_ok_and(|t| t.as_str().as_bytes() == d);
-    }
-    if !all_in(d, DOMAIN) || !d.split(|&b| b == b'.').all(ldh_label_ok) {
-        return false;
-    }
-    if ip::looks_like_ipv4(d) {
-        return ip::parse_ipv4(d).is_some();
-    }
-    true
+/// An input the fast path accepts: its layout, and whether it needs lowering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Fast {
+    /// Where the parts are (the same before and after lowering).
+    pub(crate) layout: Layout,
+    /// The localpart or domainpart has `A`-`Z`, which both map to lower case.
+    lower: bool,
 }
 
-/// If `s` is all ASCII and already a normalised JID, returns its layout.
-///
-/// This is the fast path: byte-class checks only, no allocation, no Unicode tables.
-/// `None` means "take the full path" (which may still succeed).
-pub(crate) fn normal_layout(s: &str) -> Option<Layout> {
-    let b = s.as_bytes();
-    // One pass over the head (up to the first '/'): the last '@', the classes of what is
-    // before it (an earlier '@' has no LOCAL bit, so it fails there), and the classes and
-    // labels of what is after it (the domainpart candidate).
-    // `seg_and` folds (ANDs) the byte classes since the last '@'; `bad_label` records a
-    // label rule broken since then (checked at each `.` and `-`).
-    let mut seg_and = LOCAL | DOMAIN;
-    let mut local_and = LOCAL;
-    let mut at = None;
-    let mut slash = b.len();
-    let mut label_start = 0;
-    let mut bad_label = false;
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let k = CLASS[c as usize];
-        if k & (SEP | PUNCT | HIGH) != 0 {
-            if k & HIGH != 0 {
-                // Non-ASCII: the full path.
-                return None;
-            }
-            match c {
-                b'/' => {
-                    slash = i;
-                    break;
-                }
-                b'@' => {
-                    // A second '@' leaves the first in the localpart, where it fails.
-                    local_and = if at.is_none() { seg_and } else { 0 };
-                    at = Some(i);
-                    seg_and = LOCAL | DOMAIN;
-                    label_start = i + 1;
-                    bad_label = false;
-                    i += 1;
-                    continue;
-                }
-                b'.' => {
-                    // End of a label: not empty, at most 63, no final hyphen.
-                    let len = i - label_start;
-                    bad_label |= len == 0 || len > 63 || b[i - 1] == b'-';
-                    label_start = i + 1;
-                }
-                _ => {
-                    // A hyphen: not first, and not both third and fourth.
-                    let pos = i - label_start;
-                    bad_label |= pos == 0 || (pos == 3 && b[i - 1] == b'-');
-                }
-            }
+impl Fast {
+    /// Turns the accepted input `s` into its normal form, in place: lowers `A`-`Z` up to
+    /// the end of the domainpart (the resourcepart keeps its case).
+    #[inline]
+    pub(crate) fn normalise(self, s: &mut str) -> Layout {
+        if self.lower
+            && let Some(head) = s.get_mut(..usize::from(self.layout.domain_end))
+        {
+            head.make_ascii_lowercase();
         }
-        seg_and &= k;
-        i += 1;
+        self.layout
     }
-    let d_and = seg_and;
-    let domain_start = match at {
-        Some(a) if a == 0 || a > 1023 || local_and & LOCAL == 0 => return None,
-        Some(a) => a + 1,
-        None => 0,
+}
+
+/// Is this domainpart already in normal form by the fast path's rules? (`false` also
+/// for some normal ones, such as IPv6 literals: the caller then takes the full path.)
+pub(crate) fn domain_is_normal(d: &str) -> bool {
+    let whole = Layout {
+        domain_start: 0,
+        domain_end: u16::try_from(d.len()).unwrap_or(0),
     };
+    scan(d).is_some_and(|f| !f.lower && f.layout == whole)
+}
+
+/// The fast path: accepts an all-ASCII JID whose normal form is the input with `A`-`Z`
+/// lowered in the localpart and domainpart. `None` means "take the full path" (which
+/// may still succeed): for non-ASCII, IP literals (`[`), a final or doubled dot, labels
+/// that need IDNA (`xn--`) or break the hyphen rules, excluded or disallowed
+/// characters, and every length over a limit.
+///
+/// For ASCII every rule of RFC 7622 reduces to byte classes (see the module docs), plus
+/// the DNS label rules in the domainpart: labels of 1 to 63 octets, no hyphen first,
+/// last, or in both positions 3 and 4, at most 253 octets in all, and a name of digits
+/// and dots is an IPv4 literal.
+///
+/// One pass over the bytes. The lower-case letters that make up most of any JID are
+/// skipped eight at a time ([`skip_plain`]); each other byte is classified with the
+/// table: `/`, `@` and `.` move the split points, and any other byte either ends the
+/// fast path or only adds its class bits to `seen`, checked once at the end. The domain
+/// rules that need more than that are checked only for the few names they may concern
+/// ([`rare_domain_rules`]). This path runs for nearly every JID a server sees, so it is
+/// kept to a few instructions per byte (`examples/jid-profile.rs` counts them).
+#[inline]
+pub(crate) fn scan(s: &str) -> Option<Fast> {
+    let b = s.as_bytes();
+    // One past the '@' (0 before one is seen), and the start of the current label.
+    let (mut domain_start, mut label_start) = (0, 0);
+    // The class bits of the other bytes since the '@' (UPPER: since the start), and
+    // NOT_DOMAIN for an empty label. Checked at the end, since a later '@' turns what
+    // came before into the localpart.
+    let mut seen = 0u8;
+    let mut i = skip_plain(b, 0);
+    while let Some(&c) = b.get(i) {
+        let class = CLASS[usize::from(c)];
+        match c {
+            b'/' => break,
+            b'@' => {
+                // The localpart is 1 to 1023 octets without '@' (with two '@', the
+                // full path names the error).
+                if domain_start != 0 || i == 0 || i > MAX_PART {
+                    return None;
+                }
+                domain_start = i + 1;
+                label_start = i + 1;
+                seen &= UPPER;
+            }
+            b'.' => {
+                if i == label_start {
+                    seen |= NOT_DOMAIN;
+                }
+                label_start = i + 1;
+            }
+            // Upper-case letters, hyphens, localpart-only characters note their class;
+            // digits get here too and note nothing that is checked.
+            _ if class & (LOCAL | UPPER) != 0 => seen |= class,
+            // Valid in neither a localpart nor a domainpart as they stand (space,
+            // excluded characters, controls, non-ASCII, '[' of an IP literal).
+            _ => return None,
+        }
+        i = skip_plain(b, i + 1);
+    }
+    let slash = i;
+
     let domain = b.get(domain_start..slash)?;
-    if d_and & DOMAIN != 0 {
-        let last = slash - label_start;
-        if bad_label || last == 0 || last > 63 || b[slash - 1] == b'-' || domain.len() > 253 {
-            return None;
-        }
-        // Digits and dots only, with at least one dot: an IPv4 literal. (Looked at only
-        // when the name ends in a digit, as such a name does.)
-        if domain.last().is_some_and(u8::is_ascii_digit) && ip::looks_like_ipv4(domain) {
-            ip::parse_ipv4(domain)?;
-        }
-    } else if domain.first() != Some(&b'[') || !domain_is_normal(domain) {
+    // An empty last label is an empty domainpart or a final dot.
+    if seen & NOT_DOMAIN != 0 || slash == label_start || domain.len() > MAX_NAME {
         return None;
     }
-    if slash < b.len() {
-        let res = b.get(slash + 1..)?;
-        if res.is_empty() || res.len() > 1023 || !all_in(res, RESOURCE) {
-            return None;
-        }
+    let maybe_ipv4 = domain.last().is_some_and(u8::is_ascii_digit);
+    if (seen & HYPHEN != 0 || domain.len() > MAX_LABEL || maybe_ipv4) && !rare_domain_rules(domain)
+    {
+        return None;
     }
-    Some(Layout {
-        domain_start: u16::try_from(domain_start).ok()?,
-        domain_end: u16::try_from(slash).ok()?,
+
+    // The resourcepart: 1 to 1023 octets of printable ASCII or space.
+    if let Some(resource) = b.get(slash + 1..)
+        && (resource.is_empty() || resource.len() > MAX_PART || !all_in(resource, RESOURCE))
+    {
+        return None;
+    }
+    Some(Fast {
+        layout: Layout {
+            domain_start: u16::try_from(domain_start).ok()?,
+            domain_end: u16::try_from(slash).ok()?,
+        },
+        lower: seen & UPPER != 0,
     })
+}
+
+/// Skips the bytes from `i` on that need no look: returns the index of the first byte
+/// that is not `a`-`z` (or, among the last few bytes, not `a`-`z` or `0`-`9`), or
+/// `b.len()`.
+///
+/// Eight bytes at a time while there are eight ([`not_lower`]): such a word costs about
+/// as much as two steps of a loop over bytes, and most bytes of a JID are lower-case
+/// letters. (Also skipping digits in words costs more per word than it saves on the
+/// usual JID; the caller's table lookup handles them.) The last few bytes go through
+/// the byte-class table.
+#[inline(always)]
+fn skip_plain(b: &[u8], mut i: usize) -> usize {
+    while let Some(word) = b.get(i..i + 8) {
+        let marked = not_lower(u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
+        if marked != 0 {
+            // The lowest marked byte: the first in the input (little-endian).
+            return i + (marked.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if CLASS[usize::from(c)] & PLAIN == 0 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// `0x01` in each byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte of a word.
+const HIGHS: u64 = ONES * 0x80;
+
+/// For each byte of `w`: its high bit set when the byte's low seven bits are at least
+/// `c` (`c` from `0x01` to `0x80`). Only the low seven bits of each byte are added to,
+/// and `0x7f + 0x80 - c` stays below `0x100`, so no carry crosses into the next byte.
+#[inline(always)]
+fn at_least(w: u64, c: u8) -> u64 {
+    (w & !HIGHS) + ONES * u64::from(0x80 - c)
+}
+
+/// The high bit of each byte of the word `w` that is not `a`-`z` (non-ASCII bytes, whose
+/// own high bit is set, included).
+#[inline(always)]
+fn not_lower(w: u64) -> u64 {
+    let lower = at_least(w, b'a') & !at_least(w, b'z' + 1);
+    (!lower | w) & HIGHS
+}
+
+/// The domainpart rules that only some names need checked, kept off the common path:
+/// label lengths and hyphen placement, and a name of digits and dots (with at least one
+/// dot) must be a valid IPv4 literal.
+#[inline(never)]
+fn rare_domain_rules(domain: &[u8]) -> bool {
+    if ip::looks_like_ipv4(domain) {
+        return ip::parse_ipv4(domain).is_some();
+    }
+    domain.split(|&c| c == b'.').all(ldh_label_ok)
 }
 
 #[cfg(test)]
@@ -214,49 +283,77 @@ mod tests {
 
     #[test]
     fn classes() {
-        assert_eq!(CLASS[b'a' as usize], LOCAL | RESOURCE | DOMAIN);
+        assert_eq!(CLASS[b'a' as usize], LOCAL | RESOURCE | DOMAIN | PLAIN);
+        assert_eq!(CLASS[b'7' as usize], LOCAL | RESOURCE | DOMAIN | PLAIN);
         assert_eq!(CLASS[b'A' as usize], UPPER | RESOURCE);
         assert_eq!(CLASS[b' ' as usize], RESOURCE);
         assert_eq!(CLASS[b'"' as usize], RESOURCE);
-        assert_eq!(CLASS[b'_' as usize], LOCAL | RESOURCE);
-        assert_eq!(CLASS[b'.' as usize], LOCAL | RESOURCE | DOMAIN | PUNCT);
-        assert_eq!(CLASS[b'-' as usize], LOCAL | RESOURCE | DOMAIN | PUNCT);
-        assert_eq!(CLASS[b'7' as usize], LOCAL | RESOURCE | DOMAIN);
-        assert_eq!(CLASS[b'@' as usize], RESOURCE | SEP);
+        assert_eq!(CLASS[b'_' as usize], LOCAL | RESOURCE | NOT_DOMAIN);
+        assert_eq!(CLASS[b'.' as usize], LOCAL | RESOURCE | DOMAIN);
+        assert_eq!(CLASS[b'-' as usize], LOCAL | RESOURCE | DOMAIN | HYPHEN);
+        assert_eq!(CLASS[b'@' as usize], RESOURCE);
+        assert_eq!(CLASS[b'/' as usize], RESOURCE);
         assert_eq!(CLASS[0x7f], 0);
         assert_eq!(CLASS[0x1f], 0);
-        assert_eq!(CLASS[0xc3], HIGH);
+        assert_eq!(CLASS[0xc3], 0);
+    }
+
+    fn layout(s: &str) -> Option<(u16, u16, bool)> {
+        scan(s).map(|f| (f.layout.domain_start, f.layout.domain_end, f.lower))
     }
 
     #[test]
     fn fast_path_decisions() {
-        assert!(normal_layout("user@example.com/res").is_some());
-        assert!(normal_layout("example.com").is_some());
-        assert!(normal_layout("a@192.0.2.1").is_some());
-        assert!(normal_layout("a@[2001:db8::1]/x").is_some());
+        assert_eq!(layout("user@example.com/res"), Some((5, 16, false)));
+        assert_eq!(layout("example.com"), Some((0, 11, false)));
+        assert_eq!(layout("a@192.0.2.1"), Some((2, 11, false)));
+        assert_eq!(layout("ab@cd/ef"), Some((3, 5, false)));
+        assert_eq!(layout(".a-@b-c.d/x"), Some((4, 9, false)));
+        assert_eq!(layout("User@Example.COM/Res"), Some((5, 16, true)));
+        assert_eq!(layout("user@example.com/RES"), Some((5, 16, false)));
+        assert_eq!(layout("a.example/b@c"), Some((0, 9, false)));
+        assert_eq!(
+            layout(&alloc::format!("a@{}", "b".repeat(63))),
+            Some((2, 65, false))
+        );
         for s in [
-            "User@example.com",
-            "user@Example.com",
+            "",
             "user@example.com.",
+            "user@example..com",
+            "user@.example.com",
             "user@xn--tda.com",
+            "user@XN--tda.com",
             "user@-a.com",
+            "user@a-.com",
             "user@ab--c.com",
             "@example.com",
             "user@",
+            "a@b@c",
             "user@example.com/",
             "user@1.2.3",
-            "user@[2001:DB8::1]",
+            "user@[2001:db8::1]",
             "us er@example.com",
             "u\"@example.com",
             "ü@example.com",
             "user@exa_mple.com",
+            "user@example.com/\u{7f}",
         ] {
-            assert!(normal_layout(s).is_none(), "{s}");
+            assert_eq!(layout(s), None, "{s}");
         }
-        let l = normal_layout("ab@cd/ef").unwrap_or(Layout {
-            domain_start: 0,
-            domain_end: 0,
-        });
-        assert_eq!((l.domain_start, l.domain_end), (3, 5));
+        assert_eq!(layout(&alloc::format!("a@{}", "b".repeat(64))), None);
+    }
+
+    #[test]
+    fn normalise_lowers_the_head_only() {
+        let mut s = alloc::string::String::from("User@Example.COM/Res");
+        let fast = scan(&s);
+        assert_eq!(
+            fast.map(|f| f.normalise(&mut s)),
+            Some(Layout {
+                domain_start: 5,
+                domain_end: 16
+            })
+        );
+        assert_eq!(s, "user@example.com/Res");
     }
 }

@@ -31,6 +31,7 @@
 
 use alloc::string::String;
 
+use idna::punycode;
 use idna::uts46::{AsciiDenyList, Hyphens, Uts46};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, is_nfc_quick};
@@ -39,10 +40,16 @@ use xmpp_precis::idna2008::{self, Property};
 use crate::ascii::{self, CLASS, DOMAIN, UPPER};
 use crate::error::{Error, Part};
 use crate::ip;
-use crate::punycode::{a_label_len, a_label_len_bound};
 
 /// Maximum octets of a part after preparation, RFC 7622 §3.1.
 pub(crate) const MAX_PART: usize = 1023;
+
+/// Maximum octets of a DNS label in A-label form
+/// ([RFC 5890 §2.3.2.1](https://www.rfc-editor.org/rfc/rfc5890#section-2.3.2.1)).
+pub(crate) const MAX_LABEL: usize = 63;
+
+/// Maximum octets of a DNS name in A-label form, without a final dot.
+pub(crate) const MAX_NAME: usize = 253;
 
 const UTS46: Uts46 = Uts46::new();
 
@@ -62,7 +69,7 @@ fn check_ascii_labels(name: &str) -> Result<(), Option<Error>> {
         if label.is_empty() {
             return Err(Some(Error::EmptyLabel { label: i + 1 }));
         }
-        if label.len() > 63 && !(label.len() >= 4 && label[2] == b'-' && label[3] == b'-') {
+        if label.len() > MAX_LABEL && !(label.len() >= 4 && label[2] == b'-' && label[3] == b'-') {
             return Err(Some(Error::LabelTooLong {
                 label: i + 1,
                 len: label.len(),
@@ -72,10 +79,52 @@ fn check_ascii_labels(name: &str) -> Result<(), Option<Error>> {
             return Err(None);
         }
     }
-    if name.len() > 253 {
+    if name.len() > MAX_NAME {
         return Err(Some(Error::DomainTooLong { len: name.len() }));
     }
     Ok(())
+}
+
+/// Octets of the A-label form of `label`: its own length when it is ASCII, else `xn--`
+/// plus its Punycode ([RFC 3492](https://www.rfc-editor.org/rfc/rfc3492), the `idna`
+/// crate's encoder).
+///
+/// A label of more than 63 code points is too long whatever its encoding (every code
+/// point costs at least one octet) and Punycode encoding is quadratic, so such a label
+/// is not encoded: `4 + code points` is returned, a lower bound already over the limit.
+/// (The encoder reports overflow only for labels far over the limit; such a label is
+/// reported as one octet too long.)
+pub(crate) fn a_label_len(label: &str) -> usize {
+    if label.is_ascii() {
+        return label.len();
+    }
+    let count = label.chars().count();
+    if count > MAX_LABEL {
+        return 4 + count;
+    }
+    punycode::encode_str(label).map_or(MAX_LABEL + 1, |p| 4 + p.len())
+}
+
+/// An upper bound of [`a_label_len`], computed in one cheap pass without encoding.
+///
+/// Punycode writes each non-ASCII code point as one variable-length integer whose
+/// digits each divide the remaining value by at least 10 (36 minus a threshold of at
+/// most 26). The value is at most about 0x10FFFF × 64 < 10^8 for labels of up to 63 code
+/// points, so 9 digits always suffice; longer labels are far too long anyway. Add the
+/// ASCII code points, the `-` delimiter and `xn--`.
+fn a_label_len_bound(label: &str) -> usize {
+    if label.is_ascii() {
+        return label.len();
+    }
+    let (mut basic, mut other) = (0, 0);
+    for c in label.chars() {
+        if c.is_ascii() {
+            basic += 1;
+        } else {
+            other += 1;
+        }
+    }
+    4 + basic + 1 + 9 * other
 }
 
 /// Checks label emptiness and the DNS length limits on the A-label form of a mapped
@@ -88,21 +137,23 @@ fn check_lengths(name: &str) -> Result<(), Error> {
             return Err(Error::EmptyLabel { label: i + 1 });
         }
         let b = a_label_len_bound(label);
-        every_label_fits &= b <= 63;
+        every_label_fits &= b <= MAX_LABEL;
         bound += b + 1;
     }
-    // Most names are far within the limits: then the cheap upper bound decides.
-    if !(every_label_fits && bound <= 254) {
+    // Most names are far within the limits: then the cheap upper bound decides, and no
+    // label is Punycode-encoded (which allocates).
+    // (`bound` counts one dot per label, one more than the name has.)
+    if !(every_label_fits && bound <= MAX_NAME + 1) {
         let mut total = 0usize;
         for (i, label) in name.split('.').enumerate() {
             let len = a_label_len(label);
-            if len > 63 {
+            if len > MAX_LABEL {
                 return Err(Error::LabelTooLong { label: i + 1, len });
             }
             total += len + 1;
         }
         let total = total.saturating_sub(1);
-        if total > 253 {
+        if total > MAX_NAME {
             return Err(Error::DomainTooLong { len: total });
         }
     }
@@ -234,4 +285,93 @@ fn prepare_idna_into(d: &str, out: &mut String) -> Result<(), Error> {
     }
     out.push_str(name);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+    use alloc::string::ToString;
+    use proptest::prelude::*;
+
+    fn prepare(input: &str) -> Result<String, Error> {
+        let mut out = String::new();
+        prepare_into(input, &mut out).map(|()| out)
+    }
+
+    /// `n` times `s`.
+    fn rep(s: &str, n: usize) -> String {
+        s.repeat(n)
+    }
+
+    #[test]
+    fn a_label_lengths() {
+        assert_eq!(a_label_len("example"), 7);
+        assert_eq!(a_label_len("ü"), "xn--tda".len());
+        // RFC 3492 and IDNA's classic example.
+        assert_eq!(a_label_len("bücher"), "xn--bcher-kva".len());
+        assert_eq!(a_label_len(&rep("中", 64)), 4 + 64);
+    }
+
+    /// A label whose A-label is 63 octets is accepted, 64 rejected; the A-labels written
+    /// out here were computed independently (Python's `punycode` codec).
+    #[test]
+    fn label_limit_in_a_label_form() {
+        // ASCII plus one non-ASCII code point: 57 UTF-8 octets, 63 as an A-label.
+        let ok = format!("ü{}", rep("a", 55));
+        assert_eq!(prepare(&ok).as_deref(), Ok(ok.as_str()));
+        let a_label = format!("xn--{}-oxf", rep("a", 55));
+        assert_eq!(a_label.len(), 63);
+        assert_eq!(prepare(&a_label).as_deref(), Ok(ok.as_str()));
+        let long = format!("ü{}", rep("a", 56));
+        assert_eq!(
+            prepare(&long),
+            Err(Error::LabelTooLong { label: 1, len: 64 })
+        );
+        let a_label = format!("xn--{}-70f", rep("a", 56));
+        assert_eq!(
+            prepare(&a_label),
+            Err(Error::LabelTooLong { label: 1, len: 64 })
+        );
+
+        // Only non-ASCII code points: 114 UTF-8 octets, 63 as an A-label.
+        let ok = rep("é", 57);
+        assert_eq!(prepare(&ok).as_deref(), Ok(ok.as_str()));
+        let a_label = format!("xn--9ca{}", rep("a", 56));
+        assert_eq!(a_label.len(), 63);
+        assert_eq!(prepare(&a_label).as_deref(), Ok(ok.as_str()));
+        let long = format!("example.{}", rep("é", 58));
+        assert_eq!(
+            prepare(&long),
+            Err(Error::LabelTooLong { label: 2, len: 64 })
+        );
+        assert_eq!(
+            prepare(&long).map_err(|e| e.to_string()),
+            Err(
+                "domainpart: label 2 is too long (64 octets as an A-label, at most 63)".to_string()
+            )
+        );
+    }
+
+    /// A name of 253 octets in A-label form is accepted, 254 rejected, when its length as
+    /// stored (U-labels) is well below both.
+    #[test]
+    fn name_limit_in_a_label_form() {
+        let label63 = rep("中", 57); // xn--fiq + 56 × a
+        let label61 = rep("中", 55);
+        let label62 = rep("中", 56);
+        let ok = format!("{label63}.{label63}.{label63}.{label61}");
+        assert_eq!(prepare(&ok).as_deref(), Ok(ok.as_str()));
+        let long = format!("{label63}.{label63}.{label63}.{label62}");
+        assert_eq!(prepare(&long), Err(Error::DomainTooLong { len: 254 }));
+    }
+
+    proptest! {
+        /// The cheap bound never undercounts: where it says "fits", the A-label fits.
+        #[test]
+        fn bound_is_an_upper_bound(label in "[a-z0-9\\-éü中\u{10000}-\u{10FFFF}\\PC]{1,63}") {
+            let label: String = label.chars().filter(|&c| c != '.').collect();
+            prop_assert!(a_label_len(&label) <= a_label_len_bound(&label));
+        }
+    }
 }

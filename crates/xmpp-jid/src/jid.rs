@@ -39,12 +39,11 @@ impl Jid {
     ///
     /// An [`Error`] naming the part that failed and why.
     pub fn new(s: &str) -> Result<Jid, Error> {
-        if let Some(layout) = crate::ascii::normal_layout(s) {
-            // The fast path: one allocation, the copy.
-            return Ok(Jid {
-                s: String::from(s),
-                layout,
-            });
+        if let Some(fast) = crate::ascii::scan(s) {
+            // The fast path: one allocation, the copy, lowered in place where needed.
+            let mut s = String::from(s);
+            let layout = fast.normalise(&mut s);
+            return Ok(Jid { s, layout });
         }
         parse::parse_full(s).map(|(s, layout)| Jid { s, layout })
     }

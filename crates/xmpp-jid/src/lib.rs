@@ -13,7 +13,6 @@ mod ip;
 mod jid;
 mod parse;
 mod prep;
-mod punycode;
 #[cfg(feature = "serde")]
 mod serde_impl;
 mod split;

@@ -24,11 +24,12 @@ fn layout(domain_start: usize, domain_end: usize) -> Result<Layout, Error> {
     })
 }
 
-/// Parses and normalises a JID string, reusing `input`'s buffer when it is already
-/// normal (no allocation at all).
-pub(crate) fn parse_string(input: String) -> Result<(String, Layout), Error> {
-    if let Some(l) = ascii::normal_layout(&input) {
-        return Ok((input, l));
+/// Parses and normalises a JID string, reusing `input`'s buffer when the fast path
+/// takes it (no allocation at all).
+pub(crate) fn parse_string(mut input: String) -> Result<(String, Layout), Error> {
+    if let Some(fast) = ascii::scan(&input) {
+        let layout = fast.normalise(&mut input);
+        return Ok((input, layout));
     }
     parse_full(&input)
 }
@@ -118,7 +119,7 @@ pub fn prepare_localpart(input: &str) -> Result<Cow<'_, str>, Error> {
 /// assert_eq!(xmpp_jid::prepare_domainpart("xn--bcher-kva.example").unwrap(), "bücher.example");
 /// ```
 pub fn prepare_domainpart(input: &str) -> Result<Cow<'_, str>, Error> {
-    if ascii::domain_is_normal(input.as_bytes()) {
+    if ascii::domain_is_normal(input) {
         return Ok(Cow::Borrowed(input));
     }
     let mut out = String::new();

@@ -55,6 +55,12 @@ fn fast_paths_allocate_once() {
     assert!(jid.is_ok());
     assert_eq!(n, 0, "TryFrom<String>: {n} allocations");
 
+    // From a String with capitals: lowered in its own buffer.
+    let owned = String::from("User@Example.COM/Res");
+    let (n, jid) = allocations(|| Jid::try_from(owned));
+    assert_eq!(jid.as_ref().map(Jid::as_str), Ok("user@example.com/Res"));
+    assert_eq!(n, 0, "TryFrom<String> with capitals: {n} allocations");
+
     // The typed variants cost the same.
     let (n, bare) = allocations(|| BareJid::new("user@example.com"));
     assert!(bare.is_ok());
