@@ -1,0 +1,83 @@
+//! Character classes of [XML 1.0 (Fifth Edition)](https://www.w3.org/TR/xml/#charsets):
+//! `Char`, `NameStartChar`, `NameChar`, `S`, restricted to the colon-free names of
+//! [Namespaces in XML](https://www.w3.org/TR/xml-names/#NT-NCName).
+
+/// `Char` production (surrogates are already excluded by the UTF-8 decoder).
+#[inline]
+pub(crate) fn is_char(c: u32) -> bool {
+    matches!(c, 0x20..=0xD7FF | 0x09 | 0x0A | 0x0D | 0xE000..=0xFFFD | 0x1_0000..=0x10_FFFF)
+}
+
+/// `S` production.
+#[inline]
+pub(crate) fn is_ws(c: u32) -> bool {
+    matches!(c, 0x20 | 0x09 | 0x0A | 0x0D)
+}
+
+/// `NameStartChar` without the colon.
+#[inline]
+pub(crate) fn is_ncname_start(c: u32) -> bool {
+    match c {
+        0x61..=0x7A | 0x41..=0x5A | 0x5F => true,
+        0..=0xBF => false,
+        0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x2FF => true,
+        0x370..=0x37D | 0x37F..=0x1FFF | 0x200C..=0x200D => true,
+        0x2070..=0x218F | 0x2C00..=0x2FEF | 0x3001..=0xD7FF => true,
+        0xF900..=0xFDCF | 0xFDF0..=0xFFFD | 0x1_0000..=0xE_FFFF => true,
+        _ => false,
+    }
+}
+
+/// `NameChar` without the colon.
+#[inline]
+pub(crate) fn is_ncname_char(c: u32) -> bool {
+    match c {
+        0x61..=0x7A | 0x41..=0x5A | 0x5F | 0x30..=0x39 | 0x2D | 0x2E => true,
+        0xB7 | 0x300..=0x36F | 0x203F..=0x2040 => true,
+        _ => is_ncname_start(c),
+    }
+}
+
+/// Whether `s` is a non-empty `NCName`.
+pub(crate) fn is_ncname(s: &str) -> bool {
+    let mut it = s.chars();
+    match it.next() {
+        Some(c) if is_ncname_start(u32::from(c)) => it.all(|c| is_ncname_char(u32::from(c))),
+        _ => false,
+    }
+}
+
+/// Whether every character of `s` is an XML `Char`.
+pub(crate) fn all_chars(s: &str) -> bool {
+    s.chars().all(|c| is_char(u32::from(c)))
+}
+
+/// Whether `s` is acceptable as a namespace name: we additionally refuse whitespace and
+/// control characters, which no URI contains (RFC 3986) and which only serve to confuse
+/// implementations that compare namespace names differently.
+pub(crate) fn is_namespace_name(s: &str) -> bool {
+    if s.bytes().all(|b| b > 0x20 && b < 0x7F) {
+        return true;
+    }
+    s.chars().all(|c| {
+        let c = u32::from(c);
+        c > 0x20 && !(0x7F..=0x9F).contains(&c) && is_char(c)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        assert!(is_char(0x9) && is_char(0xA) && is_char(0xD) && is_char(0x20));
+        assert!(!is_char(0) && !is_char(0x1F) && !is_char(0xFFFE) && !is_char(0xFFFF));
+        assert!(is_char(0x10_FFFF) && !is_char(0x11_0000));
+        assert!(is_ncname("a") && is_ncname("_x-1.2") && is_ncname("é"));
+        assert!(!is_ncname("") && !is_ncname("1a") && !is_ncname("a:b") && !is_ncname("-a"));
+        assert!(!is_ncname("a\u{37E}") && is_ncname("a\u{B7}"));
+        assert!(is_namespace_name("jabber:client") && is_namespace_name(""));
+        assert!(!is_namespace_name("a b") && !is_namespace_name("a\u{85}"));
+    }
+}

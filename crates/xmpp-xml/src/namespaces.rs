@@ -1,0 +1,154 @@
+//! Namespace scopes ([Namespaces in XML 1.0](https://www.w3.org/TR/xml-names/)): a stack of
+//! `(prefix, namespace name)` bindings in one string buffer, with the `xml` prefix built in.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The namespace bound to the `xml` prefix.
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// The namespace of `xmlns` declarations; nothing may be bound to it.
+pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+/// The stream namespace ([RFC 6120 §4.8.1](https://www.rfc-editor.org/rfc/rfc6120#section-4.8.1)).
+pub const STREAM_NS: &str = "http://etherx.jabber.org/streams";
+
+#[derive(Debug, Clone, Copy)]
+struct Binding {
+    prefix_start: u32,
+    prefix_len: u32,
+    uri_len: u32,
+}
+
+/// Why a declaration is refused.
+pub(crate) type DeclError = &'static str;
+
+/// Stack of in-scope namespace bindings.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct NsStack {
+    buf: String,
+    bindings: Vec<Binding>,
+}
+
+impl NsStack {
+    /// Heap bytes held (capacities).
+    pub(crate) fn memory_in_use(&self) -> usize {
+        self.buf.capacity() + self.bindings.capacity() * core::mem::size_of::<Binding>()
+    }
+
+    /// Number of bindings in scope (used as a mark for [`NsStack::truncate`]).
+    pub(crate) fn len(&self) -> usize {
+        self.bindings.len()
+    }
+
+    /// Drops every binding pushed after `mark`.
+    pub(crate) fn truncate(&mut self, mark: usize) {
+        if let Some(b) = self.bindings.get(mark) {
+            self.buf.truncate(b.prefix_start as usize);
+            self.bindings.truncate(mark);
+        }
+    }
+
+    /// Validates and pushes the declaration `xmlns:prefix="uri"` (`prefix` empty for the
+    /// default namespace). Checks the rules of Namespaces in XML 1.0 §3 and its errata.
+    pub(crate) fn declare(&mut self, prefix: &str, uri: &str) -> Result<(), DeclError> {
+        if prefix == "xmlns" {
+            return Err("the xmlns prefix cannot be declared");
+        }
+        if prefix == "xml" {
+            return if uri == XML_NS {
+                Ok(())
+            } else {
+                Err("the xml prefix cannot be rebound")
+            };
+        }
+        if uri == XML_NS || uri == XMLNS_NS {
+            return Err("reserved namespace name bound to another prefix");
+        }
+        if !prefix.is_empty() && uri.is_empty() {
+            return Err("a prefix cannot be bound to the empty namespace");
+        }
+        if !crate::chars::is_namespace_name(uri) {
+            return Err("namespace name contains whitespace or control characters");
+        }
+        let prefix_start = self.buf.len() as u32;
+        self.buf.push_str(prefix);
+        self.buf.push_str(uri);
+        self.bindings.push(Binding {
+            prefix_start,
+            prefix_len: prefix.len() as u32,
+            uri_len: uri.len() as u32,
+        });
+        Ok(())
+    }
+
+    /// The namespace bound to `prefix` (`""` for the default namespace, which is the empty
+    /// namespace when undeclared); `None` for an undeclared prefix.
+    pub(crate) fn resolve(&self, prefix: &str) -> Option<&str> {
+        self.resolve_id(prefix).map(|(_, uri)| uri)
+    }
+
+    /// Like [`NsStack::resolve`], also returning an identity for the binding found
+    /// (equal identities mean equal namespace names while the binding is in scope).
+    #[inline]
+    pub(crate) fn resolve_id(&self, prefix: &str) -> Option<(u32, &str)> {
+        for (i, b) in self.bindings.iter().enumerate().rev() {
+            if b.prefix_len as usize != prefix.len() {
+                continue;
+            }
+            let ps = b.prefix_start as usize;
+            let us = ps + b.prefix_len as usize;
+            if prefix.is_empty() || self.buf.get(ps..us) == Some(prefix) {
+                return self
+                    .buf
+                    .get(us..us + b.uri_len as usize)
+                    .map(|u| (i as u32, u));
+            }
+        }
+        match prefix {
+            "" => Some((u32::MAX, "")),
+            "xml" => Some((u32::MAX - 1, XML_NS)),
+            _ => None,
+        }
+    }
+
+    /// Bindings from `mark` on, as `(prefix, uri)`.
+    pub(crate) fn since(&self, mark: usize) -> impl Iterator<Item = (&str, &str)> {
+        self.bindings.get(mark..).unwrap_or(&[]).iter().map(|b| {
+            let ps = b.prefix_start as usize;
+            let us = ps + b.prefix_len as usize;
+            (
+                self.buf.get(ps..us).unwrap_or(""),
+                self.buf.get(us..us + b.uri_len as usize).unwrap_or(""),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes() {
+        let mut s = NsStack::default();
+        assert_eq!(s.resolve(""), Some(""));
+        assert_eq!(s.resolve("xml"), Some(XML_NS));
+        assert_eq!(s.resolve("a"), None);
+        s.declare("", "jabber:client").unwrap();
+        s.declare("a", "urn:a").unwrap();
+        let m = s.len();
+        s.declare("a", "urn:b").unwrap();
+        s.declare("", "").unwrap();
+        assert_eq!(s.resolve("a"), Some("urn:b"));
+        assert_eq!(s.resolve(""), Some(""));
+        s.truncate(m);
+        assert_eq!(s.resolve("a"), Some("urn:a"));
+        assert_eq!(s.resolve(""), Some("jabber:client"));
+        assert!(s.declare("xmlns", "x").is_err());
+        assert!(s.declare("xml", "x").is_err());
+        assert!(s.declare("xml", XML_NS).is_ok());
+        assert!(s.declare("b", XML_NS).is_err());
+        assert!(s.declare("", XMLNS_NS).is_err());
+        assert!(s.declare("b", "").is_err());
+        assert!(s.declare("b", "urn:\tx").is_err());
+    }
+}

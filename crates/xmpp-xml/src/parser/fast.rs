@@ -1,0 +1,376 @@
+//! Bulk fast paths: runs of text, attribute values, names, end-tag names and start-tag
+//! structure handled in one go when a piece holds them, with exactly the checks and state
+//! changes of the character-at-a-time path (which handles everything unusual).
+
+use alloc::string::String;
+
+use super::{NameState, Parser, RawAttr, State};
+use crate::chars::is_ncname_start;
+use crate::element::Span;
+
+/// Bytes that may appear literally in a fast text run (ASCII only; non-ASCII passes).
+const fn ascii_table(extra_excl: [u8; 3], allow_ws: bool) -> [bool; 128] {
+    let mut t = [false; 128];
+    let mut i = 0x20;
+    while i < 128 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'<' as usize] = false;
+    t[b'&' as usize] = false;
+    let mut k = 0;
+    while k < 3 {
+        t[extra_excl[k] as usize] = false;
+        k += 1;
+    }
+    if allow_ws {
+        t[0x09] = true;
+        t[0x0A] = true;
+    }
+    t
+}
+/// ASCII `NameChar`s other than the colon.
+static NAME_ASCII: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.';
+        i += 1;
+    }
+    t
+};
+static TEXT_SAFE: [bool; 128] = ascii_table([b']', b'<', b'<'], true);
+static ATTR_SAFE_DQ: [bool; 128] = ascii_table([b'"', b'<', b'<'], false);
+static ATTR_SAFE_SQ: [bool; 128] = ascii_table([b'\'', b'<', b'<'], false);
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+/// Whether any byte of `w` is below 0x20 or equal to `a`, `b` or `c` (bytes >= 0x80
+/// never match). Exact: borrows only propagate above a byte that matches.
+#[inline]
+fn swar_special(w: u64, a: u8, b: u8, c: u8) -> bool {
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let less = w.wrapping_sub(LO * 0x20) & !w & HI;
+    (less
+        | zero(w ^ (LO * u64::from(a)))
+        | zero(w ^ (LO * u64::from(b)))
+        | zero(w ^ (LO * u64::from(c))))
+        != 0
+}
+/// Length of the prefix of `input[..lim]` free of bytes below 0x20 and of `a`, `b`, `c`,
+/// eight bytes at a time; also whether a byte >= 0x80 was seen.
+#[inline]
+fn scan_words(input: &[u8], lim: usize, a: u8, b: u8, c: u8) -> (usize, bool) {
+    let mut n = 0;
+    let mut high = 0u64;
+    while n + 8 <= lim {
+        let Some(Ok(word)) = input.get(n..n + 8).map(<[u8; 8]>::try_from) else {
+            break;
+        };
+        let w = u64::from_le_bytes(word);
+        if swar_special(w, a, b, c) {
+            break;
+        }
+        high |= w;
+        n += 8;
+    }
+    (n, high & HI != 0)
+}
+/// Appends the longest prefix of `run` that is valid UTF-8 made of XML `Char`s only
+/// (the caller has excluded ASCII controls) and returns its length; stops before a
+/// character split by the piece boundary. `ascii` says the run has no byte >= 0x80.
+#[inline]
+fn push_run(buf: &mut String, run: &[u8], ascii: bool) -> usize {
+    if ascii && run.len() <= 16 {
+        buf.extend(run.iter().map(|&b| char::from(b)));
+        return run.len();
+    }
+    let s = match core::str::from_utf8(run) {
+        Ok(s) => s,
+        Err(e) => core::str::from_utf8(&run[..e.valid_up_to()]).unwrap_or(""),
+    };
+    let s = if ascii {
+        s
+    } else {
+        // U+FFFE and U+FFFF are valid UTF-8 but not XML characters: EF BF BE / EF BF BF.
+        let b = s.as_bytes();
+        let mut i = 0;
+        let mut cut = b.len();
+        while i + 2 < b.len() {
+            if b[i] == 0xEF && b[i + 1] == 0xBF && b[i + 2] >= 0xBE {
+                cut = i;
+                break;
+            }
+            i += 1;
+        }
+        s.get(..cut).unwrap_or("")
+    };
+    buf.push_str(s);
+    s.len()
+}
+
+impl Parser {
+    pub(super) fn fast_text(&mut self, input: &[u8]) -> usize {
+        let Some(top) = self.open.last() else {
+            return 0;
+        };
+        let text_room = self.limits.max_text_bytes.saturating_sub(top.text as usize);
+        let lim = input.len().min(text_room).min(self.byte_room());
+        let (mut n, wide) = scan_words(input, lim, b'<', b'&', b']');
+        let mut high = if wide { 0x80 } else { 0 };
+        while n < lim {
+            let b = input[n];
+            if b < 0x80 && !TEXT_SAFE[b as usize] {
+                break;
+            }
+            high |= b;
+            n += 1;
+        }
+        if n == 0 {
+            return 0;
+        }
+        let before = self.cur.buf.len();
+        let n = push_run(&mut self.cur.buf, &input[..n], high < 0x80);
+        if n == 0 {
+            return 0;
+        }
+        if self.text_open.is_none() {
+            self.text_open = Some(before as u32);
+        }
+        if let Some(top) = self.open.last_mut() {
+            top.text += n as u32;
+        }
+        n
+    }
+    pub(super) fn fast_attr(&mut self, input: &[u8], q: u8) -> usize {
+        let room = self.byte_room();
+        self.fast_attr_in(input, q, room)
+    }
+    /// Bulk attribute value characters, at most `room` bytes.
+    pub(super) fn fast_attr_in(&mut self, input: &[u8], q: u8, room: usize) -> usize {
+        let lim = input.len().min(room);
+        let table = if q == b'"' {
+            &ATTR_SAFE_DQ
+        } else {
+            &ATTR_SAFE_SQ
+        };
+        let (mut n, wide) = scan_words(input, lim, q, b'<', b'&');
+        let mut high = if wide { 0x80 } else { 0 };
+        while n < lim {
+            let b = input[n];
+            if b < 0x80 && !table[b as usize] {
+                break;
+            }
+            high |= b;
+            n += 1;
+        }
+        if n == 0 {
+            return 0;
+        }
+        push_run(&mut self.scratch, &input[..n], high < 0x80)
+    }
+
+    /// Bulk start-tag structure: whitespace, ASCII unprefixed attribute names, `=`,
+    /// quotes and values. Leaves anything unusual (and `/`, `>`) to the slow path, with
+    /// the state always consistent.
+    pub(super) fn fast_tag(&mut self, input: &[u8]) -> usize {
+        let lim = input.len().min(self.byte_room());
+        let max_attrs = self.limits.max_attributes;
+        let max_name = self.limits.max_name_bytes;
+        // The state lives in a local while looping and is stored back on every exit.
+        let mut st = self.state;
+        let mut n = 0;
+        while n < lim {
+            let b = input[n];
+            match st {
+                State::InTag | State::AfterValue => {
+                    if b == b' ' || b == b'\t' || b == b'\n' {
+                        st = State::InTag;
+                    } else if st == State::InTag
+                        && (b.is_ascii_alphabetic() || b == b'_')
+                        && self.attrs.len() < max_attrs
+                        && max_name > 0
+                    {
+                        self.attr_start = self.scratch.len() as u32;
+                        self.attr_name = NameState::default();
+                        self.scratch.push(char::from(b));
+                        st = State::AttrName;
+                    } else {
+                        break;
+                    }
+                }
+                State::AttrName => {
+                    if self.attr_name.after_colon {
+                        break;
+                    } else if NAME_ASCII[b as usize]
+                        && self.scratch.len() - (self.attr_start as usize) < max_name
+                    {
+                        self.scratch.push(char::from(b));
+                    } else if b == b'=' {
+                        st = State::AttrQuote;
+                    } else if b == b' ' {
+                        st = State::AttrEq;
+                    } else {
+                        break;
+                    }
+                }
+                State::AttrEq => {
+                    if b == b'=' {
+                        st = State::AttrQuote;
+                    } else if b != b' ' {
+                        break;
+                    }
+                }
+                State::AttrQuote => {
+                    if b == b'\'' || b == b'"' {
+                        self.attrs.push(RawAttr {
+                            name: Span {
+                                start: self.attr_start,
+                                len: self.scratch.len() as u32 - self.attr_start,
+                            },
+                            colon: self.attr_name.colon,
+                            value: Span {
+                                start: self.scratch.len() as u32,
+                                len: 0,
+                            },
+                        });
+                        st = State::AttrValue(b);
+                    } else if b != b' ' {
+                        break;
+                    }
+                }
+                State::AttrValue(q) => {
+                    if b == q {
+                        let end = self.scratch.len() as u32;
+                        if let Some(a) = self.attrs.last_mut() {
+                            a.value.len = end - a.value.start;
+                        }
+                        st = State::AfterValue;
+                    } else {
+                        let m = self.fast_attr_in(&input[n..], q, lim - n);
+                        if m == 0 {
+                            break;
+                        }
+                        n += m;
+                        continue;
+                    }
+                }
+                _ => break,
+            }
+            n += 1;
+        }
+        self.state = st;
+        n
+    }
+
+    /// After `<`: the first byte of an ASCII element name or the `/` of an end tag.
+    #[inline]
+    pub(super) fn fast_lt(&mut self, b: u8) -> usize {
+        if self.byte_room() == 0 {
+            return 0;
+        }
+        if b == b'/' {
+            self.flush_text();
+            self.state = State::EndName(0);
+        } else if b.is_ascii_alphabetic() || b == b'_' {
+            if self.limits.max_name_bytes == 0 {
+                return 0;
+            }
+            self.flush_text();
+            self.tag.clear();
+            self.scratch.clear();
+            self.attrs.clear();
+            self.tag_name = NameState::default();
+            self.tag.push(char::from(b));
+            self.state = State::StartName;
+        } else {
+            return 0;
+        }
+        1
+    }
+    /// Bytes the current top-level element may still grow by.
+    #[inline]
+    pub(super) fn byte_room(&self) -> usize {
+        let used = (self.pos - self.stanza_start) as usize;
+        self.limits.max_element_bytes.saturating_sub(used)
+    }
+    /// Bulk ASCII name characters (no colon) of an element or attribute name.
+    pub(super) fn fast_name(&mut self, input: &[u8], attr: bool) -> usize {
+        let (buf, st, base) = if attr {
+            (
+                &mut self.scratch,
+                &mut self.attr_name,
+                self.attr_start as usize,
+            )
+        } else {
+            (&mut self.tag, &mut self.tag_name, 0)
+        };
+        let len = buf.len() - base;
+        let room = self.limits.max_name_bytes.saturating_sub(len).min(
+            self.limits
+                .max_element_bytes
+                .saturating_sub((self.pos - self.stanza_start) as usize),
+        );
+        let lim = input.len().min(room);
+        let mut n = 0;
+        while n < lim && NAME_ASCII[input[n] as usize] {
+            n += 1;
+        }
+        if n == 0 || (st.after_colon && !is_ncname_start(u32::from(input[0]))) {
+            return 0;
+        }
+        st.after_colon = false;
+        // ASCII bytes only.
+        buf.extend(input[..n].iter().map(|&b| char::from(b)));
+        n
+    }
+    /// Bulk ASCII comparison of an end tag name with the open element's name.
+    pub(super) fn fast_end(&mut self, input: &[u8], k: u32) -> usize {
+        let Some(top) = self.open.last() else {
+            return 0;
+        };
+        let start = top.qname_start as usize + k as usize;
+        let end = top.qname_start as usize + top.qname_len as usize;
+        let expected = self.qnames.as_bytes().get(start..end).unwrap_or(&[]);
+        let lim = input.len().min(expected.len()).min(self.byte_room());
+        let mut n = 0;
+        while n < lim && input[n] == expected[n] && input[n] < 0x80 {
+            n += 1;
+        }
+        if n > 0 {
+            self.state = State::EndName(k + n as u32);
+        }
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swar_matches_bytewise() {
+        for x in 0..=255u8 {
+            for pos in 0..8 {
+                let mut w = [b'a'; 8];
+                w[pos] = x;
+                let word = u64::from_le_bytes(w);
+                let expect = x < 0x20 || x == b'<' || x == b'&' || x == b']';
+                assert_eq!(
+                    swar_special(word, b'<', b'&', b']'),
+                    expect,
+                    "{x:#x} at {pos}"
+                );
+            }
+        }
+        let mut w = [0xC3u8; 8];
+        w[7] = b'<';
+        assert!(swar_special(u64::from_le_bytes(w), b'<', b'&', b']'));
+        assert!(!swar_special(
+            u64::from_le_bytes([0xE2; 8]),
+            b'<',
+            b'&',
+            b']'
+        ));
+    }
+}

@@ -1,0 +1,764 @@
+//! The byte-level state machine: strict UTF-8, the XML productions RFC 6120 §11 allows,
+//! namespace resolution and tree building, one character at a time with all state kept
+//! between input pieces (nothing is ever re-scanned), plus bulk fast paths for runs of
+//! plain text and attribute values.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::chars::{is_char, is_ncname_char, is_ncname_start, is_ws};
+use crate::element::{Element, Node, Span};
+use crate::error::{Condition, Error};
+use crate::framer::Frame;
+use crate::limits::Limits;
+use crate::namespaces::NsStack;
+use crate::utf8::{Step, Utf8};
+
+mod decl;
+mod fast;
+mod refs;
+mod tags;
+
+use decl::MAX_DECL;
+
+use Condition::{BadFormat, NotWellFormed, PolicyViolation, RestrictedXml, UnsupportedEncoding};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Very first character of the stream.
+    DocStart,
+    /// Whitespace before the stream header.
+    Prolog,
+    /// After `<` before the stream header.
+    PrologLt { first: bool },
+    /// After `<!` before the stream header.
+    PrologBang,
+    /// Matching the `xml` target of the XML declaration.
+    DeclTarget(u8),
+    /// After `<?xml`: whitespace required.
+    DeclSpace,
+    /// Inside the XML declaration.
+    DeclBody,
+    /// After `?` inside the XML declaration.
+    DeclQ,
+    /// Character data (or whitespace between stanzas at depth 1).
+    Content,
+    /// After `<` in content.
+    Lt,
+    /// Element name of a start tag.
+    StartName,
+    /// Inside a start tag after whitespace.
+    InTag,
+    /// Right after an attribute value: whitespace, `/` or `>` must follow.
+    AfterValue,
+    /// Attribute name.
+    AttrName,
+    /// After an attribute name and whitespace: `=` expected.
+    AttrEq,
+    /// After `=`: a quote expected.
+    AttrQuote,
+    /// Attribute value delimited by the given quote.
+    AttrValue(u8),
+    /// After `/` in a start tag: `>` expected.
+    EmptyTag,
+    /// End tag name, with this many bytes of the expected name matched.
+    EndName(u32),
+    /// Whitespace after an end tag name.
+    EndWs,
+    /// A reference; `0` in text, else the quote of the attribute value it is in.
+    Ref(u8),
+    /// After `<!`, with this many characters of `[CDATA[` matched.
+    Bang(u8),
+    /// Inside CDATA, with this many pending `]`.
+    Cdata(u8),
+    /// After the stream was closed.
+    AfterClose,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RefKind {
+    Start,
+    Hash,
+    HexStart,
+    Dec,
+    Hex,
+    Name,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RefState {
+    kind: RefKind,
+    name: [u8; 4],
+    name_len: u8,
+    value: u32,
+}
+
+/// Incremental name reader state: where the colon is, whether the last char was it.
+#[derive(Debug, Clone, Copy, Default)]
+struct NameState {
+    colon: Option<u32>,
+    after_colon: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RawAttr {
+    name: Span,
+    colon: Option<u32>,
+    value: Span,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    qname_start: u32,
+    qname_len: u32,
+    ns_mark: u32,
+    /// Identity of the namespace binding the element's name resolved through.
+    ns_id: u32,
+    node: u32,
+    children: u32,
+    text: u32,
+}
+
+/// The parser; [`crate::Framer`] wraps it with an input buffer.
+#[derive(Debug, Clone)]
+pub(crate) struct Parser {
+    limits: Limits,
+    pos: u64,
+    char_start: u64,
+    utf8: Utf8,
+    after_cr: bool,
+    state: State,
+    brackets: u8,
+    reference: RefState,
+    decl: String,
+    tag: String,
+    tag_name: NameState,
+    attr_name: NameState,
+    attr_start: u32,
+    scratch: String,
+    attrs: Vec<RawAttr>,
+    open: Vec<Open>,
+    qnames: String,
+    ns: NsStack,
+    cur: Element,
+    text_open: Option<u32>,
+    in_stanza: bool,
+    stanza_start: u64,
+    out: Option<Frame>,
+    pending_close: bool,
+    /// Characters processed since creation (a work counter for growth tests).
+    work: u64,
+}
+
+/// Sizes are kept in `u32` inside trees: cap the byte limits well below that.
+fn clamp(mut l: Limits) -> Limits {
+    const MAX: usize = (u32::MAX / 4) as usize;
+    l.max_element_bytes = l.max_element_bytes.min(MAX);
+    l.max_text_bytes = l.max_text_bytes.min(MAX);
+    l.max_name_bytes = l.max_name_bytes.min(MAX);
+    l
+}
+
+#[inline]
+fn err(c: Condition, at: u64, reason: &'static str) -> Error {
+    Error::new(c, at, reason)
+}
+
+fn push_char(s: &mut String, c: u32) {
+    if let Some(ch) = char::from_u32(c) {
+        s.push(ch);
+    }
+}
+
+impl Parser {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Parser {
+            limits: clamp(limits),
+            pos: 0,
+            char_start: 0,
+            utf8: Utf8::default(),
+            after_cr: false,
+            state: State::DocStart,
+            brackets: 0,
+            reference: RefState {
+                kind: RefKind::Start,
+                name: [0; 4],
+                name_len: 0,
+                value: 0,
+            },
+            decl: String::new(),
+            tag: String::new(),
+            tag_name: NameState::default(),
+            attr_name: NameState::default(),
+            attr_start: 0,
+            scratch: String::new(),
+            attrs: Vec::new(),
+            open: Vec::new(),
+            qnames: String::new(),
+            ns: NsStack::default(),
+            cur: Element::with_capacity(0, 0),
+            text_open: None,
+            in_stanza: false,
+            stanza_start: 0,
+            out: None,
+            pending_close: false,
+            work: 0,
+        }
+    }
+
+    pub(crate) fn set_limits(&mut self, limits: Limits) {
+        self.limits = clamp(limits);
+    }
+
+    /// Heap bytes held by the parser's buffers (capacities).
+    pub(crate) fn memory_in_use(&self) -> usize {
+        use core::mem::size_of;
+        self.decl.capacity()
+            + self.tag.capacity()
+            + self.scratch.capacity()
+            + self.attrs.capacity() * size_of::<RawAttr>()
+            + self.open.capacity() * size_of::<Open>()
+            + self.qnames.capacity()
+            + self.ns.memory_in_use()
+            + self.cur.nodes.capacity() * size_of::<Node>()
+            + self.cur.buf.capacity()
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub(crate) fn work(&self) -> u64 {
+        self.work
+    }
+
+    /// Starts a new stream (keeps limits, the work counter and buffer capacity).
+    pub(crate) fn reset(&mut self) {
+        let work = self.work;
+        let limits = self.limits;
+        let mut fresh = Parser::new(limits);
+        fresh.work = work;
+        // Keep the allocations of the scratch buffers.
+        fresh.cur = core::mem::replace(&mut self.cur, Element::with_capacity(0, 0));
+        fresh.cur.nodes.clear();
+        fresh.cur.buf.clear();
+        *self = fresh;
+    }
+
+    /// Takes the frame produced by the last [`Parser::run`], if any.
+    pub(crate) fn take_frame(&mut self) -> Option<Frame> {
+        if let Some(f) = self.out.take() {
+            return Some(f);
+        }
+        if self.pending_close {
+            self.pending_close = false;
+            return Some(Frame::StreamClose);
+        }
+        None
+    }
+
+    /// Whether a frame is waiting in [`Parser::take_frame`].
+    pub(crate) fn has_frame(&self) -> bool {
+        self.out.is_some() || self.pending_close
+    }
+
+    /// Whether the parser sits between top-level elements with nothing partial pending.
+    pub(crate) fn between_elements(&self) -> bool {
+        self.state == State::Content
+            && self.open.len() == 1
+            && self.utf8.idle()
+            && !self.in_stanza
+            && self.out.is_none()
+    }
+
+    /// Parses `input` until a frame is complete or the input is used up; returns the
+    /// number of bytes consumed (the frame, if any, is in `take_frame`).
+    pub(crate) fn run(&mut self, input: &[u8]) -> Result<usize, (usize, Error)> {
+        let mut i = 0;
+        while i < input.len() {
+            if self.out.is_some() || self.pending_close {
+                break;
+            }
+            if self.utf8.idle() && !self.after_cr {
+                let n = match self.state {
+                    State::Content if self.open.len() >= 2 && self.brackets == 0 => {
+                        self.fast_text(&input[i..])
+                    }
+                    State::AttrValue(q) => self.fast_attr(&input[i..], q),
+                    State::InTag | State::AfterValue | State::AttrEq | State::AttrQuote => {
+                        self.fast_tag(&input[i..])
+                    }
+                    State::Lt => self.fast_lt(input[i]),
+                    State::StartName => self.fast_name(&input[i..], false),
+                    State::AttrName => self.fast_name(&input[i..], true),
+                    State::EndName(k) => self.fast_end(&input[i..], k),
+                    _ => 0,
+                };
+                if n > 0 {
+                    i += n;
+                    self.pos += n as u64;
+                    self.work += 1;
+                    continue;
+                }
+            }
+            let b = input[i];
+            if self.utf8.idle() {
+                self.char_start = self.pos;
+                if b < 0x80 {
+                    i += 1;
+                    self.pos += 1;
+                    self.work += 1;
+                    if let Err(e) = self.char(u32::from(b), 1) {
+                        return Err((i, e));
+                    }
+                    continue;
+                }
+            }
+            i += 1;
+            self.pos += 1;
+            match self.utf8.push(b) {
+                Step::More => {}
+                Step::Invalid => {
+                    return Err((
+                        i,
+                        err(UnsupportedEncoding, self.pos - 1, "invalid UTF-8 sequence"),
+                    ));
+                }
+                Step::Char(c, len) => {
+                    self.work += 1;
+                    if let Err(e) = self.char(c, len) {
+                        return Err((i, e));
+                    }
+                }
+            }
+        }
+        Ok(i)
+    }
+
+    #[inline]
+    fn e(&self, c: Condition, reason: &'static str) -> Error {
+        err(c, self.char_start, reason)
+    }
+
+    /// Checks one decoded character, normalises line ends, and dispatches it.
+    #[inline]
+    fn char(&mut self, c: u32, len: u8) -> Result<(), Error> {
+        if !is_char(c) {
+            return Err(self.e(NotWellFormed, "character not allowed in XML"));
+        }
+        if self.in_stanza && self.pos - self.stanza_start > self.limits.max_element_bytes as u64 {
+            return Err(self.e(PolicyViolation, "element exceeds the size limit"));
+        }
+        // XML 1.0 §2.11: CR LF and lone CR become LF.
+        let c = if c == 0x0D {
+            self.after_cr = true;
+            0x0A
+        } else if c == 0x0A && self.after_cr {
+            self.after_cr = false;
+            return Ok(());
+        } else {
+            self.after_cr = false;
+            c
+        };
+        self.step(c, len)
+    }
+
+    fn depth(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Character data (literal, from a reference, or from CDATA).
+    #[inline]
+    fn text_char(&mut self, c: u32, len: u8) -> Result<(), Error> {
+        if self.open.len() < 2 {
+            // Between stanzas only whitespace (keepalives) is allowed, RFC 6120 §4.6.1.
+            if is_ws(c) {
+                return Ok(());
+            }
+            return Err(self.e(BadFormat, "character data between stanzas"));
+        }
+        let max = self.limits.max_text_bytes;
+        let Some(top) = self.open.last_mut() else {
+            return Ok(());
+        };
+        top.text = top.text.saturating_add(u32::from(len));
+        if top.text as usize > max {
+            return Err(self.e(PolicyViolation, "text exceeds the size limit"));
+        }
+        if self.text_open.is_none() {
+            self.text_open = Some(self.cur.buf.len() as u32);
+        }
+        push_char(&mut self.cur.buf, c);
+        Ok(())
+    }
+
+    fn flush_text(&mut self) {
+        if let Some(start) = self.text_open.take() {
+            let len = self.cur.buf.len() as u32 - start;
+            if len > 0 {
+                self.cur.nodes.push(Node::Text(Span { start, len }));
+            }
+        }
+    }
+
+    /// Reads one name character into `buf` (element or attribute qname). Returns
+    /// `Ok(false)` when `c` ends the name.
+    #[inline]
+    fn name_char(
+        limits: &Limits,
+        buf: &mut String,
+        st: &mut NameState,
+        base: usize,
+        c: u32,
+    ) -> Result<bool, (Condition, &'static str)> {
+        let len = buf.len() - base;
+        if c == u32::from(b':') {
+            if st.colon.is_some() || len == 0 {
+                return Err((NotWellFormed, "misplaced colon in a name"));
+            }
+            st.colon = Some(len as u32);
+            st.after_colon = true;
+        } else if is_ncname_char(c) {
+            if (len == 0 || st.after_colon) && !is_ncname_start(c) {
+                return Err((NotWellFormed, "invalid name start character"));
+            }
+            st.after_colon = false;
+        } else {
+            if st.after_colon {
+                return Err((NotWellFormed, "name ends with a colon"));
+            }
+            return Ok(false);
+        }
+        push_char(buf, c);
+        if buf.len() - base > limits.max_name_bytes {
+            return Err((PolicyViolation, "name exceeds the length limit"));
+        }
+        Ok(true)
+    }
+
+    fn step(&mut self, c: u32, len: u8) -> Result<(), Error> {
+        let ws = is_ws(c);
+        let lt = c == u32::from(b'<');
+        let gt = c == u32::from(b'>');
+        match self.state {
+            State::Content => {
+                if lt {
+                    if self.open.len() == 1 {
+                        self.in_stanza = true;
+                        self.stanza_start = self.char_start;
+                    }
+                    self.state = State::Lt;
+                } else if c == u32::from(b'&') {
+                    self.brackets = 0;
+                    self.start_ref(0);
+                } else if c == u32::from(b']') {
+                    self.brackets = (self.brackets + 1).min(2);
+                    self.text_char(c, len)?;
+                } else {
+                    if gt && self.brackets == 2 {
+                        return Err(self.e(NotWellFormed, "']]>' in character data"));
+                    }
+                    self.brackets = 0;
+                    self.text_char(c, len)?;
+                }
+            }
+            State::Lt => {
+                if c == u32::from(b'/') {
+                    self.flush_text();
+                    self.state = State::EndName(0);
+                } else if c == u32::from(b'!') {
+                    self.state = State::Bang(0);
+                } else if c == u32::from(b'?') {
+                    return Err(self.e(RestrictedXml, "processing instruction"));
+                } else if is_ncname_start(c) {
+                    self.flush_text();
+                    self.begin_tag(c)?;
+                } else {
+                    return Err(self.e(NotWellFormed, "invalid character after '<'"));
+                }
+            }
+            State::StartName => {
+                let base = 0;
+                match Self::name_char(&self.limits, &mut self.tag, &mut self.tag_name, base, c) {
+                    Ok(true) => {}
+                    Ok(false) => self.after_name(c, ws, gt)?,
+                    Err((cond, r)) => return Err(self.e(cond, r)),
+                }
+            }
+            State::InTag | State::AfterValue => {
+                if ws {
+                    self.state = State::InTag;
+                } else if c == u32::from(b'/') {
+                    self.state = State::EmptyTag;
+                } else if gt {
+                    self.finish_start(false)?;
+                } else if self.state == State::InTag && is_ncname_start(c) {
+                    if self.attrs.len() >= self.limits.max_attributes {
+                        return Err(self.e(PolicyViolation, "too many attributes"));
+                    }
+                    self.attr_start = self.scratch.len() as u32;
+                    self.attr_name = NameState::default();
+                    push_char(&mut self.scratch, c);
+                    self.state = State::AttrName;
+                } else {
+                    return Err(self.e(NotWellFormed, "unexpected character in a start tag"));
+                }
+            }
+            State::AttrName => {
+                let base = self.attr_start as usize;
+                match Self::name_char(
+                    &self.limits,
+                    &mut self.scratch,
+                    &mut self.attr_name,
+                    base,
+                    c,
+                ) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        if ws {
+                            self.state = State::AttrEq;
+                        } else if c == u32::from(b'=') {
+                            self.state = State::AttrQuote;
+                        } else {
+                            return Err(self.e(NotWellFormed, "expected '=' after attribute name"));
+                        }
+                    }
+                    Err((cond, r)) => return Err(self.e(cond, r)),
+                }
+            }
+            State::AttrEq => {
+                if c == u32::from(b'=') {
+                    self.state = State::AttrQuote;
+                } else if !ws {
+                    return Err(self.e(NotWellFormed, "expected '=' after attribute name"));
+                }
+            }
+            State::AttrQuote => {
+                if c == u32::from(b'"') || c == u32::from(b'\'') {
+                    // Name span is [attr_start, value start); remember where the value starts.
+                    self.attrs.push(RawAttr {
+                        name: Span {
+                            start: self.attr_start,
+                            len: self.scratch.len() as u32 - self.attr_start,
+                        },
+                        colon: self.attr_name.colon,
+                        value: Span {
+                            start: self.scratch.len() as u32,
+                            len: 0,
+                        },
+                    });
+                    self.state = State::AttrValue(c as u8);
+                } else if !ws {
+                    return Err(self.e(NotWellFormed, "expected a quoted attribute value"));
+                }
+            }
+            State::AttrValue(q) => {
+                if c == u32::from(q) {
+                    let end = self.scratch.len() as u32;
+                    if let Some(a) = self.attrs.last_mut() {
+                        a.value.len = end - a.value.start;
+                    }
+                    self.state = State::AfterValue;
+                } else if c == u32::from(b'&') {
+                    self.start_ref(q);
+                } else if lt {
+                    return Err(self.e(NotWellFormed, "'<' in an attribute value"));
+                } else if ws {
+                    // XML 1.0 §3.3.3 attribute-value normalisation.
+                    self.scratch.push(' ');
+                } else {
+                    push_char(&mut self.scratch, c);
+                }
+            }
+            State::EmptyTag => {
+                if gt {
+                    self.finish_start(true)?;
+                } else {
+                    return Err(self.e(NotWellFormed, "expected '>' after '/'"));
+                }
+            }
+            State::EndName(k) => self.end_name(k, c, ws, gt)?,
+            State::EndWs => {
+                if gt {
+                    self.finish_end()?;
+                } else if !ws {
+                    return Err(self.e(NotWellFormed, "unexpected character in an end tag"));
+                }
+            }
+            State::Ref(q) => self.ref_char(q, c)?,
+            State::Bang(n) => {
+                const CDATA: &[u8; 7] = b"[CDATA[";
+                if c == u32::from(CDATA[n as usize]) {
+                    self.state = if n == 6 {
+                        State::Cdata(0)
+                    } else {
+                        State::Bang(n + 1)
+                    };
+                } else if n == 0 && (c == u32::from(b'-') || c == u32::from(b'D')) {
+                    return Err(self.e(RestrictedXml, "comment or document type declaration"));
+                } else {
+                    return Err(self.e(NotWellFormed, "invalid markup after '<!'"));
+                }
+            }
+            State::Cdata(k) => {
+                if c == u32::from(b']') {
+                    if k == 2 {
+                        self.text_char(c, 1)?;
+                    } else {
+                        self.state = State::Cdata(k + 1);
+                    }
+                } else if gt && k == 2 {
+                    self.state = State::Content;
+                    self.brackets = 0;
+                    if self.open.len() == 1 {
+                        self.in_stanza = false;
+                    }
+                } else {
+                    for _ in 0..k {
+                        self.text_char(u32::from(b']'), 1)?;
+                    }
+                    self.state = State::Cdata(0);
+                    self.text_char(c, len)?;
+                }
+            }
+            State::AfterClose => {
+                if !ws {
+                    return Err(self.e(NotWellFormed, "data after the stream was closed"));
+                }
+            }
+            State::DocStart | State::Prolog => {
+                if lt {
+                    self.in_stanza = true;
+                    self.stanza_start = self.char_start;
+                    self.state = State::PrologLt {
+                        first: self.state == State::DocStart,
+                    };
+                } else if ws {
+                    self.state = State::Prolog;
+                } else {
+                    return Err(self.e(NotWellFormed, "expected the stream header"));
+                }
+            }
+            State::PrologLt { first } => {
+                if c == u32::from(b'?') {
+                    if first {
+                        self.state = State::DeclTarget(0);
+                    } else {
+                        return Err(self.e(
+                            RestrictedXml,
+                            "processing instruction or misplaced XML declaration",
+                        ));
+                    }
+                } else if c == u32::from(b'!') {
+                    self.state = State::PrologBang;
+                } else if is_ncname_start(c) {
+                    self.begin_tag(c)?;
+                } else {
+                    return Err(self.e(NotWellFormed, "invalid character after '<'"));
+                }
+            }
+            State::PrologBang => {
+                if c == u32::from(b'-') || c == u32::from(b'D') {
+                    return Err(self.e(RestrictedXml, "comment or document type declaration"));
+                }
+                return Err(self.e(NotWellFormed, "invalid markup before the stream header"));
+            }
+            State::DeclTarget(n) => {
+                if c == u32::from(b"xml"[n as usize]) {
+                    self.state = if n == 2 {
+                        State::DeclSpace
+                    } else {
+                        State::DeclTarget(n + 1)
+                    };
+                } else {
+                    return Err(self.e(RestrictedXml, "processing instruction"));
+                }
+            }
+            State::DeclSpace => {
+                if ws {
+                    self.decl.clear();
+                    self.state = State::DeclBody;
+                } else if is_ncname_char(c) || c == u32::from(b':') {
+                    return Err(self.e(RestrictedXml, "processing instruction"));
+                } else {
+                    return Err(self.e(NotWellFormed, "malformed XML declaration"));
+                }
+            }
+            State::DeclBody | State::DeclQ => {
+                if self.state == State::DeclQ && gt {
+                    self.xml_decl()?;
+                    self.in_stanza = false;
+                    self.state = State::Prolog;
+                    return Ok(());
+                }
+                if self.state == State::DeclQ {
+                    self.decl.push('?');
+                }
+                if c == u32::from(b'?') {
+                    self.state = State::DeclQ;
+                } else {
+                    push_char(&mut self.decl, c);
+                    self.state = State::DeclBody;
+                }
+                if self.decl.len() > MAX_DECL {
+                    return Err(self.e(NotWellFormed, "XML declaration too long"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn begin_tag(&mut self, c: u32) -> Result<(), Error> {
+        self.tag.clear();
+        self.scratch.clear();
+        self.attrs.clear();
+        self.tag_name = NameState::default();
+        self.state = State::StartName;
+        match Self::name_char(&self.limits, &mut self.tag, &mut self.tag_name, 0, c) {
+            Ok(_) => Ok(()),
+            Err((cond, r)) => Err(self.e(cond, r)),
+        }
+    }
+
+    fn after_name(&mut self, c: u32, ws: bool, gt: bool) -> Result<(), Error> {
+        if ws {
+            self.state = State::InTag;
+        } else if c == u32::from(b'/') {
+            self.state = State::EmptyTag;
+        } else if gt {
+            self.finish_start(false)?;
+        } else {
+            return Err(self.e(NotWellFormed, "unexpected character in a start tag"));
+        }
+        Ok(())
+    }
+
+    fn end_name(&mut self, k: u32, c: u32, ws: bool, gt: bool) -> Result<(), Error> {
+        let Some(top) = self.open.last() else {
+            return Err(self.e(NotWellFormed, "end tag without a start tag"));
+        };
+        let start = top.qname_start as usize;
+        let qlen = top.qname_len as usize;
+        let k = k as usize;
+        if k == qlen && (ws || gt) {
+            if gt {
+                return self.finish_end();
+            }
+            self.state = State::EndWs;
+            return Ok(());
+        }
+        let mut enc = [0u8; 4];
+        let bytes = char::from_u32(c).map_or(&[][..], |ch| ch.encode_utf8(&mut enc).as_bytes());
+        let expected = self
+            .qnames
+            .as_bytes()
+            .get(start + k..start + qlen)
+            .unwrap_or(&[]);
+        if !bytes.is_empty() && expected.starts_with(bytes) {
+            self.state = State::EndName((k + bytes.len()) as u32);
+            Ok(())
+        } else {
+            Err(self.e(NotWellFormed, "end tag does not match the start tag"))
+        }
+    }
+}

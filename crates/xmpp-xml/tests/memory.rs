@@ -1,0 +1,136 @@
+//! Memory stays bounded by the limits whatever the input: hostile streams of many MiB
+//! in every shape never make the framer hold more than a constant multiple of the
+//! element limit plus the input buffer.
+
+mod common;
+
+use common::HEADER;
+use xmpp_xml::{Framer, Limits};
+
+fn bound(l: &Limits) -> usize {
+    16 * l.max_element_bytes + 2 * l.input_buffer + 16 * 1024
+}
+
+/// Feeds `prefix` then `unit` repeated until `total` bytes, in `piece`-byte pieces;
+/// returns the peak memory and whether an error stopped the stream.
+fn pump(prefix: &[u8], unit: &[u8], total: usize, piece: usize, limits: Limits) -> (usize, bool) {
+    let mut f = Framer::new(limits);
+    let mut peak = 0;
+    let mut sent = 0;
+    let mut data = prefix.to_vec();
+    while data.len() - prefix.len() < piece.max(unit.len()).max(4096) * 2 {
+        data.extend_from_slice(unit);
+    }
+    let mut first = true;
+    while sent < total {
+        let chunk: &[u8] = if first {
+            &data[..]
+        } else {
+            // Keep repeating the unit (aligned on unit boundaries after the prefix).
+            &data
+                [prefix.len()..prefix.len() + (data.len() - prefix.len()) / unit.len() * unit.len()]
+        };
+        first = false;
+        for p in chunk.chunks(piece) {
+            let mut rest = p;
+            while !rest.is_empty() {
+                let n = f.feed(rest);
+                if n == 0 {
+                    return (peak.max(f.memory_in_use()), true);
+                }
+                rest = &rest[n..];
+                while let Some(r) = f.poll() {
+                    peak = peak.max(f.memory_in_use());
+                    if r.is_err() {
+                        return (peak, true);
+                    }
+                }
+                peak = peak.max(f.memory_in_use());
+            }
+            sent += p.len();
+        }
+    }
+    (peak, false)
+}
+
+fn check(prefix: &str, unit: &str, expect_error: bool) {
+    for limits in [Limits::pre_auth(), Limits::default()] {
+        for piece in [1usize, 4096, 65536] {
+            let total = if piece == 1 { 256 << 10 } else { 2 << 20 };
+            let mut p = HEADER.as_bytes().to_vec();
+            p.extend_from_slice(prefix.as_bytes());
+            let (peak, failed) = pump(&p, unit.as_bytes(), total, piece, limits);
+            assert!(
+                peak <= bound(&limits),
+                "{prefix:?}+{unit:?}: {peak} bytes held, bound {}",
+                bound(&limits)
+            );
+            assert_eq!(failed, expect_error, "{prefix:?}+{unit:?} piece {piece}");
+        }
+    }
+}
+
+#[test]
+fn endless_text() {
+    check("<message><body>", "hello world ", true);
+}
+
+#[test]
+fn endless_attribute_value() {
+    check("<message to='", "x", true);
+}
+
+#[test]
+fn endless_attributes() {
+    check(
+        "<message",
+        " a='1' b='2' c='3' d='4' e='5' f='6' g='7' h='8'",
+        true,
+    );
+}
+
+#[test]
+fn endless_nesting() {
+    check("", "<a>", true);
+}
+
+#[test]
+fn endless_name() {
+    check("<", "abcdefgh", true);
+}
+
+#[test]
+fn endless_namespace_declarations() {
+    check("<a", " xmlns:p='urn:x'", true);
+}
+
+#[test]
+fn endless_children() {
+    check("<a>", "<b/>", true);
+}
+
+#[test]
+fn endless_cdata() {
+    check("<a><![CDATA[", "xyz", true);
+}
+
+#[test]
+fn endless_char_refs() {
+    check("<a>", "&#x41;&amp;", true);
+}
+
+#[test]
+fn endless_keepalives() {
+    check("", " \n\t", false);
+}
+
+#[test]
+fn endless_small_stanzas() {
+    check("", "<message to='a@b'><body>hi</body></message>", false);
+}
+
+#[test]
+fn endless_tiny_elements() {
+    // The worst case for the node array: about 7 bytes of node per input byte.
+    check("<a>", "<c><b/><b/><b/><b/><b/><b/><b/></c>", true);
+}

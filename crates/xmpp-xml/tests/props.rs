@@ -1,0 +1,226 @@
+//! Property tests: chunking invariance and writer/parser round trips.
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use xmpp_xml::{Element, Frame, Limits, Writer, XML_NS};
+
+/// Fragments that exercise every state of the parser, valid and not.
+const FRAGMENTS: &[&[u8]] = &[
+    b"<a>",
+    b"</a>",
+    b"<b x='1' y=\"2\">",
+    b"</b>",
+    b"<c/>",
+    b"<p:d xmlns:p='urn:p' p:z='&amp;'/>",
+    b"<q:e xmlns:q='urn:p'>",
+    b"</q:e>",
+    b"hello",
+    b" ",
+    b"\r\n",
+    b"\t",
+    b"&lt;",
+    b"&#x41;",
+    b"&#66;",
+    b"&bogus;",
+    b"<![CDATA[x<y]]>",
+    b"]]>",
+    b"]",
+    b"\xC3\xA9",
+    b"\xF0\x9F\x98\x80",
+    b"\xED\xA0\x80",
+    b"\xC3",
+    b"\xFF",
+    b"<!-- c -->",
+    b"<?pi?>",
+    b"<?xml version='1.0'?>",
+    b"<stream:stream>",
+    b"</stream:stream>",
+    b"<e xmlns='urn:x'>",
+    b"</e>",
+    b"<f a='1' a='2'/>",
+    b"\x00",
+    b"<",
+    b">",
+    b"'",
+    b"=",
+];
+
+fn input() -> impl Strategy<Value = Vec<u8>> {
+    (
+        any::<bool>(),
+        prop::collection::vec(0..FRAGMENTS.len(), 0..40),
+        prop::collection::vec(any::<u8>(), 0..4),
+    )
+        .prop_map(|(header, frags, noise)| {
+            let mut v = if header {
+                HEADER.as_bytes().to_vec()
+            } else {
+                Vec::new()
+            };
+            for f in frags {
+                v.extend_from_slice(FRAGMENTS[f]);
+            }
+            v.extend_from_slice(&noise);
+            v
+        })
+}
+
+fn splits(input: &[u8], cuts: &[usize]) -> Vec<Vec<u8>> {
+    let mut pieces = Vec::new();
+    let mut rest = input;
+    for &c in cuts {
+        let c = c % (rest.len() + 1);
+        let (a, b) = rest.split_at(c);
+        pieces.push(a.to_vec());
+        rest = b;
+    }
+    pieces.push(rest.to_vec());
+    pieces
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("a".to_string()),
+        Just("body".to_string()),
+        Just("x-y.z_1".to_string()),
+        Just("\u{E9}t\u{E9}".to_string()),
+        "[a-zA-Z_][a-zA-Z0-9_.-]{0,6}",
+    ]
+}
+
+fn ns() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("jabber:client".to_string()),
+        Just("urn:a".to_string()),
+        Just("http://etherx.jabber.org/streams".to_string()),
+        Just(XML_NS.to_string()),
+        "urn:[a-z]{1,4}",
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    "[ -~\t\n\r\u{E9}\u{1F600}\u{85}\u{2028}]{0,12}"
+}
+
+fn element() -> impl Strategy<Value = Element> {
+    let leaf = (
+        ns(),
+        name(),
+        prop::collection::vec((ns(), name(), text()), 0..4),
+        prop::option::of(text()),
+    )
+        .prop_map(|(ns, name, attrs, t)| build(ns, name, attrs, t, vec![]));
+    leaf.prop_recursive(4, 32, 4, |inner| {
+        (
+            ns(),
+            name(),
+            prop::collection::vec((ns(), name(), text()), 0..4),
+            prop::option::of(text()),
+            prop::collection::vec(inner, 0..4),
+        )
+            .prop_map(|(ns, name, attrs, t, kids)| build(ns, name, attrs, t, kids))
+    })
+}
+
+fn build(
+    ns: String,
+    name: String,
+    attrs: Vec<(String, String, String)>,
+    text: Option<String>,
+    kids: Vec<Element>,
+) -> Element {
+    let ns = if ns == XML_NS { String::new() } else { ns };
+    let mut b = Element::builder(ns, name);
+    let mut seen = Vec::new();
+    for (n, m, v) in attrs {
+        if seen.contains(&(n.clone(), m.clone())) || (n.is_empty() && m == "xmlns") {
+            continue;
+        }
+        seen.push((n.clone(), m.clone()));
+        b = b.attr_ns(n, m, v);
+    }
+    for (i, k) in kids.into_iter().enumerate() {
+        if i == 1
+            && let Some(t) = &text
+        {
+            b = b.text(t.clone());
+        }
+        b = b.child(k);
+    }
+    if let Some(t) = text {
+        b = b.text(t);
+    }
+    b.build().expect("generated element is valid")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn chunking_invariance(input in input(), cuts in prop::collection::vec(any::<usize>(), 0..8)) {
+        let whole = run(&input, Limits::default());
+        let pieces = splits(&input, &cuts);
+        let split = run_pieces(pieces.iter().map(Vec::as_slice), Limits::default());
+        prop_assert_eq!(&split, &whole);
+        let bytes = run_chunked(&input, 1, Limits::default());
+        prop_assert_eq!(&bytes, &whole);
+        // Tight limits give the same result whatever the split, too.
+        let mut tight = Limits::pre_auth();
+        tight.max_element_bytes = 40;
+        tight.max_depth = 2;
+        tight.max_text_bytes = 6;
+        let a = run(&input, tight);
+        let b = run_pieces(pieces.iter().map(Vec::as_slice), tight);
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn roundtrip_standalone(e in element()) {
+        let text = e.to_string();
+        let back = Element::parse(text.as_bytes());
+        prop_assert_eq!(back.as_ref(), Ok(&e), "{}", text);
+        // And the serialisation is a fixed point.
+        prop_assert_eq!(back.unwrap().to_string(), text);
+    }
+
+    #[test]
+    fn roundtrip_in_stream(
+        es in prop::collection::vec(element(), 1..4),
+        chunk in 1usize..64,
+        cuts in prop::collection::vec(any::<usize>(), 0..8),
+    ) {
+        let mut w = Writer::new();
+        let mut out = Vec::new();
+        w.stream_open(&mut out, "jabber:client", &[("to", "example.com"), ("xml:lang", "en")]).unwrap();
+        for e in &es {
+            w.element(&mut out, e);
+        }
+        w.stream_close(&mut out);
+        let o = run_chunked(&out, chunk, Limits::default());
+        prop_assert!(o.error.is_none(), "{:?} in {}", o.error, String::from_utf8_lossy(&out));
+        let got: Vec<&Element> = o.frames.iter().filter_map(|f| match f {
+            Frame::Element(e) => Some(e),
+            _ => None,
+        }).collect();
+        prop_assert_eq!(got, es.iter().collect::<Vec<_>>());
+        prop_assert_eq!(o.frames.last(), Some(&Frame::StreamClose));
+        // Valid streams are split-invariant too.
+        let pieces = splits(&out, &cuts);
+        prop_assert_eq!(run_pieces(pieces.iter().map(Vec::as_slice), Limits::default()), o);
+    }
+
+    #[test]
+    fn parse_write_parse(input in input()) {
+        // Whatever the framer accepts, the writer reproduces.
+        let o = run(&input, Limits::default());
+        for f in &o.frames {
+            if let Frame::Element(e) = f {
+                let back = Element::parse(e.to_string().as_bytes());
+                prop_assert_eq!(back.as_ref(), Ok(e));
+            }
+        }
+    }
+}
