@@ -143,7 +143,7 @@ pub(crate) fn to_lower(s: &str) -> Cow<'_, str> {
 
 /// The Final_Sigma condition (Unicode §3.13, Table 3-17) for the capital sigma at
 /// byte `i`: a cased letter before it (skipping case-ignorables) and none after it.
-fn final_sigma(s: &str, i: usize) -> bool {
+pub(crate) fn final_sigma(s: &str, i: usize) -> bool {
     let before = s.get(..i).unwrap_or("");
     let after = s.get(i + '\u{03A3}'.len_utf8()..).unwrap_or("");
     let cased_before = before

@@ -52,6 +52,69 @@ pub const EXCEPTIONS: &[(u32, &str)] = &[
     (0x303B, "Disallowed"),
 ];
 
+/// The code points `FAST` covers: U+0000..U+07FF (every two-byte UTF-8 sequence), which
+/// holds Latin, Greek, Cyrillic, Armenian, Hebrew and most of Arabic.
+pub const FAST_LIMIT: u32 = 0x800;
+
+/// The bits of the `FAST` flags: constant name and meaning. Most say that one rule of
+/// enforcement leaves the code point alone, so that a string of code points that have
+/// all the bits a profile needs is stable under one more round of its rules; the last
+/// three are properties the rules look up (Bidi Rule, Final_Sigma).
+pub const FAST_BITS: &[(&str, &str)] = &[
+    (
+        "IDENTIFIER",
+        "PVALID: valid in the IdentifierClass without a contextual rule.",
+    ),
+    (
+        "FREEFORM",
+        "PVALID or FREE_PVAL: valid in the FreeformClass without a contextual rule.",
+    ),
+    (
+        "LOWER_SAME",
+        "`toLowerCase` leaves it alone: no lowercase mapping, and not U+03A3 (Final_Sigma).",
+    ),
+    ("FOLD_SAME", "Full case folding leaves it alone."),
+    (
+        "NFC_INERT",
+        "NFC_QC=Yes and Canonical_Combining_Class=0: a string of such code points is in NFC \
+         (the UAX #15 quick check answers Yes).",
+    ),
+    (
+        "NFKC_INERT",
+        "NFKC_QC=Yes and Canonical_Combining_Class=0: a string of such code points is in NFKC.",
+    ),
+    (
+        "WIDTH_SAME",
+        "Width mapping leaves it alone: no `<wide>`/`<narrow>` decomposition.",
+    ),
+    (
+        "NOT_SPACE",
+        "The additional mappings leave it alone: not a non-ASCII space (Zs other than U+0020).",
+    ),
+    (
+        "RTL",
+        "Bidi_Class R, AL or AN (the Bidi Rule applies to a string holding one).",
+    ),
+    (
+        "IS_CASED",
+        "The Cased property (Final_Sigma context); the range table `CASED` says the same.",
+    ),
+    (
+        "IS_CASE_IGNORABLE",
+        "The Case_Ignorable property (Final_Sigma context); the range table \
+         `CASE_IGNORABLE` says the same.",
+    ),
+];
+
+/// The bit of `FAST_BITS` named `name`.
+fn fast_bit(name: &str) -> u16 {
+    let i = FAST_BITS
+        .iter()
+        .position(|(n, _)| *n == name)
+        .expect("a FAST_BITS name");
+    1 << i
+}
+
 /// Everything the emitter needs, one entry per code point where it applies.
 pub struct Derived {
     pub version: (u8, u8, u8),
@@ -79,6 +142,12 @@ pub struct Derived {
     pub lower: BTreeMap<u32, Vec<u32>>,
     /// Full default case folding (only code points that change).
     pub fold: BTreeMap<u32, Vec<u32>>,
+    /// The `FAST_BITS` flags of U+0000..U+07FF.
+    pub fast: Vec<u16>,
+    /// The lowercase mapping of U+0000..U+07FF for `FAST_LOWER`: the code point
+    /// itself when it has none, 0 when it maps to several code points or to one
+    /// from U+0800 on.
+    pub fast_lower: Vec<u16>,
 }
 
 fn is_noncharacter(cp: u32) -> bool {
@@ -232,6 +301,50 @@ pub fn derive(ucd: &Ucd) -> Result<Derived, String> {
     }
     let fold = ucd::case_folding(&ucd.read("CaseFolding.txt")?)?;
 
+    let nfc_yes = quick_check_yes(&norm, "NFC_QC")?;
+    let nfkc_yes = quick_check_yes(&norm, "NFKC_QC")?;
+    let fast = (0..FAST_LIMIT)
+        .map(|cp| {
+            let i = cp as usize;
+            let exception = EXCEPTIONS.iter().find(|(c, _)| *c == cp).map(|(_, p)| *p);
+            // RFC 8264 §8: the property each category gives (derived.rs does the same).
+            let (pvalid, free_pval) = match precis[i] {
+                "Exceptions" => (exception == Some("Pvalid"), false),
+                "Ascii7" | "LetterDigits" => (true, false),
+                "HasCompat" | "OtherLetterDigits" | "Spaces" | "Symbols" | "Punctuation" => {
+                    (false, true)
+                }
+                _ => (false, false),
+            };
+            let ccc0 = data[i].combining_class == 0;
+            let rtl = matches!(bidi[i].as_str(), "R" | "AL" | "AN");
+            [
+                ("IDENTIFIER", pvalid),
+                ("FREEFORM", pvalid || free_pval),
+                ("LOWER_SAME", !lower.contains_key(&cp) && cp != 0x03A3),
+                ("FOLD_SAME", !fold.contains_key(&cp)),
+                ("NFC_INERT", nfc_yes[i] && ccc0),
+                ("NFKC_INERT", nfkc_yes[i] && ccc0),
+                ("WIDTH_SAME", !width.contains_key(&cp)),
+                ("NOT_SPACE", !non_ascii_space[i]),
+                ("RTL", rtl),
+                ("IS_CASED", cased[i]),
+                ("IS_CASE_IGNORABLE", case_ignorable[i]),
+            ]
+            .into_iter()
+            .filter(|&(_, set)| set)
+            .fold(0, |flags, (name, _)| flags | fast_bit(name))
+        })
+        .collect();
+    let fast_lower = (0..FAST_LIMIT)
+        .map(|cp| match lower.get(&cp).map(Vec::as_slice) {
+            None => cp as u16,
+            Some(&[one]) if (1..FAST_LIMIT).contains(&one) => one as u16,
+            // Several code points, or one beyond the table: the range tables say.
+            Some(_) => 0,
+        })
+        .collect();
+
     Ok(Derived {
         version,
         precis,
@@ -249,7 +362,33 @@ pub fn derive(ucd: &Ucd) -> Result<Derived, String> {
         width,
         lower,
         fold,
+        fast,
+        fast_lower,
     })
+}
+
+/// `<property>=Yes` (`NFC_QC` or `NFKC_QC`): the code points the file does not list
+/// with `N` or `M` (its `@missing` default is `Yes`).
+fn quick_check_yes(text: &str, property: &str) -> Result<Vec<bool>, String> {
+    let mut out = vec![true; CODE_POINTS];
+    let mut seen = false;
+    for f in ucd::data_lines(text) {
+        if f.len() >= 3 && f[1] == property {
+            if f[2] != "N" && f[2] != "M" {
+                return Err(format!("{property}: unexpected value `{}`", f[2]));
+            }
+            let (a, b) = ucd::parse_range(f[0])?;
+            for cp in a..=b {
+                out[cp as usize] = false;
+            }
+            seen = true;
+        }
+    }
+    if seen {
+        Ok(out)
+    } else {
+        Err(format!("property `{property}` not found"))
+    }
 }
 
 /// `NFKC_QC=N`: exactly the code points whose NFKC form differs from themselves

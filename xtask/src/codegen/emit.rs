@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::derive::Derived;
+use super::derive::{Derived, FAST_BITS, FAST_LIMIT};
 use super::ucd::CODE_POINTS;
 
 /// Header line that marks the file as generated.
@@ -19,7 +19,8 @@ pub fn generate(d: &Derived) -> String {
         out,
         "//! Tables from the Unicode Character Database {a}.{b}.{c} (the files Debian's\n\
          //! `unicode-data` package installs under /usr/share/unicode). Range tables are\n\
-         //! sorted by first code point and searched with a binary search."
+         //! sorted by first code point and searched with a binary search; `FAST` and\n\
+         //! `FAST_LOWER` (U+0000..U+07FF) are indexed directly."
     );
     out.push('\n');
     out.push_str("use super::JoiningType as J;\n");
@@ -121,7 +122,54 @@ pub fn generate(d: &Derived) -> String {
         "Full default case folding (CaseFolding.txt statuses C and F)",
         &d.fold,
     );
+    fast(&mut out, &d.fast, &d.fast_lower);
     out
+}
+
+/// The `FAST` flags (one constant per bit, then a directly indexed array) and the
+/// `FAST_LOWER` mappings, 8 code points a line. `#[rustfmt::skip]` keeps the lines as
+/// written (rustfmt would pack them differently).
+fn fast(out: &mut String, flags: &[u16], lower: &[u16]) {
+    assert_eq!(flags.len(), FAST_LIMIT as usize);
+    assert_eq!(lower.len(), FAST_LIMIT as usize);
+    for (i, (name, text)) in FAST_BITS.iter().enumerate() {
+        out.push('\n');
+        doc(out, &format!("A `FAST` bit. {text}"));
+        let _ = writeln!(out, "pub(crate) const {name}: u16 = 1 << {i};");
+    }
+    direct(
+        out,
+        "FAST",
+        "The `FAST` bits of U+0000..U+07FF, indexed by code point: which rules of \
+         enforcement leave each code point alone, and the properties the Bidi Rule and \
+         Final_Sigma look up.",
+        flags,
+    );
+    direct(
+        out,
+        "FAST_LOWER",
+        "The lowercase mapping of U+0000..U+07FF, indexed by code point: the code point \
+         itself when it has none, 0 when it maps to several code points or to one from \
+         U+0800 on (`LOWER` and `LOWER_MULTI` have it). U+03A3 maps to U+03C3, as in \
+         `LOWER` (Final_Sigma is the caller's).",
+        lower,
+    );
+}
+
+/// A `[u16; N]` indexed by code point, 8 entries a line.
+fn direct(out: &mut String, name: &str, text: &str, values: &[u16]) {
+    out.push('\n');
+    doc(out, text);
+    out.push_str("#[rustfmt::skip]\n");
+    let _ = writeln!(out, "pub(crate) static {name}: [u16; {}] = [", values.len());
+    for (n, line) in values.chunks(8).enumerate() {
+        out.push_str("   ");
+        for v in line {
+            let _ = write!(out, " 0x{v:04X},");
+        }
+        let _ = writeln!(out, " // U+{:04X}", n * 8);
+    }
+    out.push_str("];\n");
 }
 
 fn doc(out: &mut String, text: &str) {

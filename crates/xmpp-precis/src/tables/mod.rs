@@ -6,6 +6,9 @@
 mod generated;
 
 pub(crate) use generated::UNICODE_VERSION;
+pub(crate) use generated::{
+    FOLD_SAME, FREEFORM, IDENTIFIER, LOWER_SAME, NFC_INERT, NFKC_INERT, NOT_SPACE, RTL, WIDTH_SAME,
+};
 
 use crate::bidi::BidiClass;
 use crate::derived::Category;
@@ -42,6 +45,12 @@ fn in_set(table: &[(u32, u32)], cp: u32) -> bool {
         Some(&(_, end)) => cp <= end,
         None => false,
     }
+}
+
+/// The `FAST` flags of `c` (which rules leave it alone, see the bit constants), `None`
+/// from U+0800 on.
+pub(crate) fn fast_flags(c: char) -> Option<u16> {
+    generated::FAST.get(c as usize).copied()
 }
 
 /// RFC 8264 §8 category of a code point (surrogates included).
@@ -87,11 +96,17 @@ pub(crate) fn is_virama(c: char) -> bool {
 }
 
 pub(crate) fn is_cased(c: char) -> bool {
-    in_set(generated::CASED, u32::from(c))
+    match fast_flags(c) {
+        Some(f) => f & generated::IS_CASED != 0,
+        None => in_set(generated::CASED, u32::from(c)),
+    }
 }
 
 pub(crate) fn is_case_ignorable(c: char) -> bool {
-    in_set(generated::CASE_IGNORABLE, u32::from(c))
+    match fast_flags(c) {
+        Some(f) => f & generated::IS_CASE_IGNORABLE != 0,
+        None => in_set(generated::CASE_IGNORABLE, u32::from(c)),
+    }
 }
 
 pub(crate) fn is_non_ascii_space(c: char) -> bool {
@@ -150,7 +165,11 @@ pub(crate) fn lowercase(c: char) -> Option<Mapped> {
             .is_ascii_uppercase()
             .then(|| Mapped::Char(c.to_ascii_lowercase()));
     }
-    case_lookup(generated::LOWER, generated::LOWER_MULTI, c)
+    match generated::FAST_LOWER.get(c as usize) {
+        Some(&0) | None => case_lookup(generated::LOWER, generated::LOWER_MULTI, c),
+        Some(&l) if u32::from(l) == u32::from(c) => None,
+        Some(&l) => char::from_u32(u32::from(l)).map(Mapped::Char),
+    }
 }
 
 /// Full default case folding of `c`.
@@ -166,4 +185,68 @@ pub(crate) fn case_fold(c: char) -> Option<Mapped> {
 /// General_Category Mark (Mn, Mc, Me).
 pub(crate) fn is_combining_mark(c: char) -> bool {
     in_set(generated::COMBINING_MARK, u32::from(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::derived::{DerivedProperty, derived_property};
+    use generated::{IS_CASE_IGNORABLE, IS_CASED};
+    use unicode_normalization::char::{canonical_combining_class, is_public_assigned};
+    use unicode_normalization::{IsNormalized, is_nfc_quick, is_nfkc_quick};
+
+    /// The generated `FAST` flags say what the other tables (and, for assigned code
+    /// points, `unicode-normalization`) say.
+    #[test]
+    fn fast_flags_agree_with_the_other_tables() {
+        for cp in 0..0x800 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let f = fast_flags(c).expect("FAST covers U+0000..U+07FF");
+            let has = |bit: u16| f & bit != 0;
+            let p = derived_property(c);
+            assert_eq!(has(IDENTIFIER), p == DerivedProperty::Pvalid, "{c:?}");
+            assert_eq!(
+                has(FREEFORM),
+                matches!(p, DerivedProperty::Pvalid | DerivedProperty::FreePval),
+                "{c:?}"
+            );
+            assert_eq!(
+                has(LOWER_SAME),
+                lowercase(c).is_none() && c != '\u{3A3}',
+                "{c:?}"
+            );
+            assert_eq!(has(FOLD_SAME), case_fold(c).is_none(), "{c:?}");
+            assert_eq!(has(WIDTH_SAME), width_mapping(c).is_none(), "{c:?}");
+            assert_eq!(has(NOT_SPACE), !is_non_ascii_space(c), "{c:?}");
+            assert_eq!(has(RTL), crate::bidi::is_rtl(c), "{c:?}");
+            let cased = in_set(generated::CASED, cp);
+            let case_ignorable = in_set(generated::CASE_IGNORABLE, cp);
+            assert_eq!((has(IS_CASED), is_cased(c)), (cased, cased), "{c:?}");
+            assert_eq!(
+                (has(IS_CASE_IGNORABLE), is_case_ignorable(c)),
+                (case_ignorable, case_ignorable),
+                "{c:?}"
+            );
+            assert_eq!(
+                lowercase(c),
+                if c.is_ascii() {
+                    c.is_ascii_uppercase()
+                        .then(|| Mapped::Char(c.to_ascii_lowercase()))
+                } else {
+                    case_lookup(generated::LOWER, generated::LOWER_MULTI, c)
+                },
+                "{c:?}"
+            );
+            if p != DerivedProperty::Unassigned && is_public_assigned(c) {
+                let ccc0 = canonical_combining_class(c) == 0;
+                let nfc = is_nfc_quick(core::iter::once(c)) == IsNormalized::Yes;
+                let nfkc = is_nfkc_quick(core::iter::once(c)) == IsNormalized::Yes;
+                assert_eq!(has(NFC_INERT), nfc && ccc0, "{c:?}");
+                assert_eq!(has(NFKC_INERT), nfkc && ccc0, "{c:?}");
+            }
+        }
+        assert_eq!(fast_flags('\u{800}'), None);
+    }
 }
