@@ -10,7 +10,9 @@
 //!   does not validate characters or UTF-8 in names and it is not sans-IO, so pieces
 //!   are emulated with a reader returning at most N bytes per read).
 //!
-//! Set `XMPP_XML_BENCH_MIB` to change the input size (default 10).
+//! Set `XMPP_XML_BENCH_MIB` to change the input size (default 10), and
+//! `XMPP_XML_BENCH_TABLE=1` to also print the README table (interleaved best-of-N
+//! timing, `XMPP_XML_BENCH_ROUNDS` rounds, default 7).
 #![allow(missing_docs)]
 
 #[path = "../tests/common/gen.rs"]
@@ -18,7 +20,7 @@ mod generator;
 
 use std::io::{BufReader, Read};
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use xmpp_xml::{Frame, Framer, Limits};
 
 fn ours(data: &[u8], piece: usize) -> usize {
@@ -198,5 +200,75 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+/// With `XMPP_XML_BENCH_TABLE=1`: after criterion, time every implementation at every
+/// piece size round-robin for several rounds and print the best time of each as a
+/// Markdown table. Interleaving plus best-of-N keeps the ratios meaningful on a shared,
+/// noisy machine (criterion runs each implementation in its own time window).
+#[allow(clippy::disallowed_methods, reason = "benchmark timing")]
+fn table() {
+    use std::time::{Duration, Instant};
+    let mib: usize = std::env::var("XMPP_XML_BENCH_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    let rounds: usize = std::env::var("XMPP_XML_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7);
+    let (data, stanzas) = generator::client_stream(mib << 20, 42);
+    type Run = fn(&[u8], usize) -> usize;
+    let impls: [(&str, Run); 4] = [
+        ("ours", ours),
+        ("rxml+minidom", rxml_minidom),
+        ("rxml", rxml_events),
+        ("quick-xml", quick_xml),
+    ];
+    let pieces = [1usize, 64, 4096, data.len()];
+    let mut best = [[Duration::MAX; 4]; 4];
+    for _ in 0..rounds {
+        for (pi, &piece) in pieces.iter().enumerate() {
+            for (ii, (_, f)) in impls.iter().enumerate() {
+                let t = Instant::now();
+                let n = f(&data, piece);
+                let dt = t.elapsed();
+                assert_eq!(n, stanzas);
+                best[pi][ii] = best[pi][ii].min(dt);
+            }
+        }
+    }
+    let mibs = |d: Duration| data.len() as f64 / d.as_secs_f64() / f64::from(1u32 << 20);
+    let kst = |d: Duration| stanzas as f64 / d.as_secs_f64() / 1e3;
+    println!(
+        "\ninput: {} bytes, {stanzas} stanzas; best of {rounds} interleaved rounds",
+        data.len()
+    );
+    print!("| piece |");
+    for (name, _) in &impls {
+        print!(" {name} MiB/s (kstanzas/s) |");
+    }
+    println!(" ours / rxml+minidom | ours / rxml | ours / quick-xml |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for (pi, &piece) in pieces.iter().enumerate() {
+        let label = if piece == data.len() {
+            "whole".to_string()
+        } else {
+            piece.to_string()
+        };
+        print!("| {label} |");
+        for d in best[pi] {
+            print!(" {:.0} ({:.0}) |", mibs(d), kst(d));
+        }
+        let r = |k: usize| best[pi][k].as_secs_f64() / best[pi][0].as_secs_f64();
+        println!(" {:.1}x | {:.1}x | {:.2}x |", r(1), r(2), r(3));
+    }
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    if std::env::var_os("XMPP_XML_BENCH_TABLE").is_some() {
+        table();
+    }
+}

@@ -224,3 +224,30 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn stream_header_roundtrip(to in text(), id in text(), lang in "[a-z]{2}(-[A-Z]{2})?") {
+        let mut w = Writer::new();
+        let mut out = Vec::new();
+        w.stream_open(&mut out, "jabber:server", &[("to", &to), ("id", &id), ("xml:lang", &lang)])
+            .unwrap();
+        let o = run_all_splits_quick(&out);
+        prop_assert!(o.error.is_none(), "{:?}", o.error);
+        let Some(Frame::StreamOpen(h)) = o.frames.first() else {
+            return Err(TestCaseError::fail("no header"));
+        };
+        prop_assert_eq!(h.attr("to"), Some(to.as_str()));
+        prop_assert_eq!(h.attr("id"), Some(id.as_str()));
+        prop_assert_eq!(h.lang(), Some(lang.as_str()));
+        prop_assert_eq!(h.default_namespace(), Some("jabber:server"));
+    }
+}
+
+fn run_all_splits_quick(input: &[u8]) -> Outcome {
+    let whole = run(input, Limits::default());
+    assert_eq!(run_chunked(input, 1, Limits::default()), whole);
+    whole
+}

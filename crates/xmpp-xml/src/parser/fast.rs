@@ -4,9 +4,8 @@
 
 use alloc::string::String;
 
-use super::{NameState, Parser, RawAttr, State};
+use super::{NameState, Parser, State};
 use crate::chars::is_ncname_start;
-use crate::element::Span;
 
 /// Bytes that may appear literally in a fast text run (ASCII only; non-ASCII passes).
 const fn ascii_table(extra_excl: [u8; 3], allow_ws: bool) -> [bool; 128] {
@@ -126,19 +125,20 @@ impl Parser {
             high |= b;
             n += 1;
         }
-        if n == 0 {
-            return 0;
+        if n > 0 {
+            let before = self.cur.buf.len();
+            n = push_run(&mut self.cur.buf, &input[..n], high < 0x80);
+            if n > 0 && self.text_open.is_none() {
+                self.text_open = Some(before as u32);
+            }
+            if let Some(top) = self.open.last_mut() {
+                top.text += n as u32;
+            }
         }
-        let before = self.cur.buf.len();
-        let n = push_run(&mut self.cur.buf, &input[..n], high < 0x80);
-        if n == 0 {
-            return 0;
-        }
-        if self.text_open.is_none() {
-            self.text_open = Some(before as u32);
-        }
-        if let Some(top) = self.open.last_mut() {
-            top.text += n as u32;
+        // The `<` that ends the run (inside a stanza it only changes the state).
+        if input.get(n) == Some(&b'<') && n < self.byte_room() {
+            self.state = State::Lt;
+            n += 1;
         }
         n
     }
@@ -167,7 +167,12 @@ impl Parser {
         if n == 0 {
             return 0;
         }
-        push_run(&mut self.scratch, &input[..n], high < 0x80)
+        let buf = if self.value_tree {
+            &mut self.cur.buf
+        } else {
+            &mut self.scratch
+        };
+        push_run(buf, &input[..n], high < 0x80)
     }
 
     /// Bulk start-tag structure: whitespace, ASCII unprefixed attribute names, `=`,
@@ -223,17 +228,7 @@ impl Parser {
                 }
                 State::AttrQuote => {
                     if b == b'\'' || b == b'"' {
-                        self.attrs.push(RawAttr {
-                            name: Span {
-                                start: self.attr_start,
-                                len: self.scratch.len() as u32 - self.attr_start,
-                            },
-                            colon: self.attr_name.colon,
-                            value: Span {
-                                start: self.scratch.len() as u32,
-                                len: 0,
-                            },
-                        });
+                        self.begin_value(b);
                         st = State::AttrValue(b);
                     } else if b != b' ' {
                         break;
@@ -241,10 +236,7 @@ impl Parser {
                 }
                 State::AttrValue(q) => {
                     if b == q {
-                        let end = self.scratch.len() as u32;
-                        if let Some(a) = self.attrs.last_mut() {
-                            a.value.len = end - a.value.start;
-                        }
+                        self.end_value();
                         st = State::AfterValue;
                     } else {
                         let m = self.fast_attr_in(&input[n..], q, lim - n);
@@ -337,8 +329,16 @@ impl Parser {
         while n < lim && input[n] == expected[n] && input[n] < 0x80 {
             n += 1;
         }
+        let full = n == expected.len();
         if n > 0 {
             self.state = State::EndName(k + n as u32);
+        }
+        // The whole name matched and `>` follows: the element is complete.
+        if full && input.get(n) == Some(&b'>') && n < self.byte_room() {
+            // `open` is not empty here, so `finish_end` cannot fail.
+            if self.finish_end().is_ok() {
+                n += 1;
+            }
         }
         n
     }

@@ -105,6 +105,8 @@ struct RawAttr {
     name: Span,
     colon: Option<u32>,
     value: Span,
+    /// The value was written straight into the tree's string buffer (not `scratch`).
+    tree: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -136,6 +138,8 @@ pub(crate) struct Parser {
     attr_name: NameState,
     attr_start: u32,
     scratch: String,
+    /// Whether the attribute value being read goes straight into the tree.
+    value_tree: bool,
     attrs: Vec<RawAttr>,
     open: Vec<Open>,
     qnames: String,
@@ -192,6 +196,7 @@ impl Parser {
             attr_name: NameState::default(),
             attr_start: 0,
             scratch: String::new(),
+            value_tree: false,
             attrs: Vec::new(),
             open: Vec::new(),
             qnames: String::new(),
@@ -535,39 +540,23 @@ impl Parser {
             }
             State::AttrQuote => {
                 if c == u32::from(b'"') || c == u32::from(b'\'') {
-                    // Name span is [attr_start, value start); remember where the value starts.
-                    self.attrs.push(RawAttr {
-                        name: Span {
-                            start: self.attr_start,
-                            len: self.scratch.len() as u32 - self.attr_start,
-                        },
-                        colon: self.attr_name.colon,
-                        value: Span {
-                            start: self.scratch.len() as u32,
-                            len: 0,
-                        },
-                    });
-                    self.state = State::AttrValue(c as u8);
+                    self.begin_value(c as u8);
                 } else if !ws {
                     return Err(self.e(NotWellFormed, "expected a quoted attribute value"));
                 }
             }
             State::AttrValue(q) => {
                 if c == u32::from(q) {
-                    let end = self.scratch.len() as u32;
-                    if let Some(a) = self.attrs.last_mut() {
-                        a.value.len = end - a.value.start;
-                    }
-                    self.state = State::AfterValue;
+                    self.end_value();
                 } else if c == u32::from(b'&') {
                     self.start_ref(q);
                 } else if lt {
                     return Err(self.e(NotWellFormed, "'<' in an attribute value"));
                 } else if ws {
                     // XML 1.0 §3.3.3 attribute-value normalisation.
-                    self.scratch.push(' ');
+                    self.value_buf().push(' ');
                 } else {
-                    push_char(&mut self.scratch, c);
+                    push_char(self.value_buf(), c);
                 }
             }
             State::EmptyTag => {
@@ -706,6 +695,47 @@ impl Parser {
             }
         }
         Ok(())
+    }
+
+    /// The opening quote of an attribute value. Values of ordinary attributes inside the
+    /// stream go straight into the tree's buffer; namespace declarations and stream
+    /// header values go to `scratch`.
+    fn begin_value(&mut self, q: u8) {
+        let name = Span {
+            start: self.attr_start,
+            len: self.scratch.len() as u32 - self.attr_start,
+        };
+        let qname = name.get(&self.scratch);
+        let decl =
+            qname == "xmlns" || (self.attr_name.colon == Some(5) && qname.starts_with("xmlns:"));
+        self.value_tree = !decl && !self.open.is_empty();
+        let start = self.value_buf().len() as u32;
+        self.attrs.push(RawAttr {
+            name,
+            colon: self.attr_name.colon,
+            value: Span { start, len: 0 },
+            tree: self.value_tree,
+        });
+        self.state = State::AttrValue(q);
+    }
+
+    /// The closing quote of an attribute value.
+    fn end_value(&mut self) {
+        let end = self.value_buf().len() as u32;
+        if let Some(a) = self.attrs.last_mut() {
+            a.value.len = end - a.value.start;
+        }
+        self.state = State::AfterValue;
+    }
+
+    /// Where the current attribute value goes.
+    #[inline]
+    fn value_buf(&mut self) -> &mut String {
+        if self.value_tree {
+            &mut self.cur.buf
+        } else {
+            &mut self.scratch
+        }
     }
 
     fn begin_tag(&mut self, c: u32) -> Result<(), Error> {

@@ -105,7 +105,7 @@ impl Parser {
             self.text_char(v, len)
         } else {
             self.state = State::AttrValue(q);
-            push_char(&mut self.scratch, v);
+            push_char(self.value_buf(), v);
             Ok(())
         }
     }

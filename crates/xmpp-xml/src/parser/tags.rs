@@ -48,7 +48,11 @@ fn push_attrs(
             }
         };
         let name = el.push_str(local);
-        let value = el.push_str(a.value.get(scratch));
+        let value = if a.tree {
+            a.value
+        } else {
+            el.push_str(a.value.get(scratch))
+        };
         el.nodes.push(Node::Attr {
             ns: ns_span,
             name,
