@@ -144,6 +144,7 @@ impl Framer {
                 // Nothing buffered, nothing pending: parse straight from `data` up to the
                 // first frame (no copy), then buffer what follows it.
                 return match self.parser.run(data) {
+                    Ok(n) if n == data.len() => n,
                     Ok(n) => n + self.buffer(&data[n..]),
                     Err((n, e)) => {
                         self.error = Some(e);
@@ -159,16 +160,18 @@ impl Framer {
         self.buffer(data)
     }
 
-    /// Copies as much of `data` as the input buffer has room for.
+    /// Copies as much of `data` as the input buffer has room for. The buffer (parsed
+    /// bytes not yet compacted away included) never holds more than
+    /// [`Limits::input_buffer`] bytes, and its capacity never exceeds that either.
     fn buffer(&mut self, data: &[u8]) -> usize {
-        let pending = self.input.len() - self.start;
-        let room = self
-            .parser
-            .limits()
-            .input_buffer
-            .max(1)
-            .saturating_sub(pending);
-        let take = room.min(data.len());
+        let limit = self.parser.limits().input_buffer.max(1);
+        let len = self.input.len();
+        let take = limit.saturating_sub(len).min(data.len());
+        let need = len + take;
+        if need > self.input.capacity() {
+            let new = need.max(self.input.capacity().saturating_mul(2)).min(limit);
+            self.input.reserve_exact(new - len);
+        }
         self.input.extend_from_slice(&data[..take]);
         take
     }
@@ -176,6 +179,10 @@ impl Framer {
     /// The next frame, `Some(Err(_))` once if the stream is broken, or `None` when more
     /// input is needed.
     pub fn poll(&mut self) -> Option<Result<Frame, Error>> {
+        // The common case after a `feed` that completed no frame: nothing to do.
+        if self.start >= self.input.len() && self.error.is_none() && !self.parser.has_frame() {
+            return None;
+        }
         if let Some(f) = self.parser.take_frame() {
             return Some(Ok(f));
         }
@@ -239,10 +246,14 @@ impl Framer {
         self.parser.set_limits(limits);
     }
 
-    /// Approximate heap bytes the framer holds right now (buffer capacities, frames not
-    /// yet polled excluded). Bounded by the limits whatever the input: at most about
-    /// `2 * input_buffer + 16 * max_element_bytes` plus a few KiB (the factor covers the
-    /// node array of an element made of many tiny children and vector growth).
+    /// Heap bytes the framer holds right now (buffer capacities; a frame not yet polled
+    /// is excluded, but the framer no longer holds anything for it). Bounded by the
+    /// limits whatever the input: at most `max_element_bytes + input_buffer + 2304`.
+    /// Everything kept for the element being built (node array, string buffer, tag,
+    /// attribute, open-element and namespace bookkeeping) is charged by capacity against
+    /// `max_element_bytes` plus 2 KiB of slack, and exceeding that is a
+    /// `policy-violation`; the input buffer's capacity never exceeds `input_buffer`; the
+    /// XML declaration buffer holds at most 256 bytes.
     #[must_use]
     pub fn memory_in_use(&self) -> usize {
         self.input.capacity() + self.parser.memory_in_use()

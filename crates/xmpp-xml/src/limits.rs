@@ -6,13 +6,16 @@
 /// ([RFC 6120 §4.9.3.14](https://www.rfc-editor.org/rfc/rfc6120#section-4.9.3.14)).
 ///
 /// Start from [`Limits::default()`] (after authentication) or [`Limits::pre_auth()`] (before
-/// it) and adjust fields. The memory a [`Framer`](crate::Framer) holds is bounded by a small
-/// multiple of `max_element_bytes` plus `input_buffer`, whatever the input.
+/// it) and adjust fields. The memory a [`Framer`](crate::Framer) holds is at most
+/// `max_element_bytes + input_buffer` plus about 2 KiB, whatever the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Limits {
     /// Bytes of one top-level element (a stanza or nonza) from its `<` to the `>` of its end
-    /// tag; also applies to the stream header.
+    /// tag; also applies to the stream header. The memory held while building the element
+    /// (its tree and the parser's bookkeeping, by capacity) is charged against this limit
+    /// too, with 2 KiB of slack, so an element of many tiny children is cut before its
+    /// byte count reaches the limit.
     pub max_element_bytes: usize,
     /// Nesting depth inside a top-level element (the top-level element itself is depth 1).
     pub max_depth: usize,

@@ -12,7 +12,7 @@ pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 pub const STREAM_NS: &str = "http://etherx.jabber.org/streams";
 
 #[derive(Debug, Clone, Copy)]
-struct Binding {
+pub(crate) struct Binding {
     prefix_start: u32,
     prefix_len: u32,
     uri_len: u32,
@@ -24,14 +24,19 @@ pub(crate) type DeclError = &'static str;
 /// Stack of in-scope namespace bindings.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct NsStack {
-    buf: String,
-    bindings: Vec<Binding>,
+    pub(crate) buf: String,
+    pub(crate) bindings: Vec<Binding>,
 }
 
 impl NsStack {
     /// Heap bytes held (capacities).
     pub(crate) fn memory_in_use(&self) -> usize {
         self.buf.capacity() + self.bindings.capacity() * core::mem::size_of::<Binding>()
+    }
+
+    /// Bytes of one binding.
+    pub(crate) fn binding_size(&self) -> usize {
+        core::mem::size_of::<Binding>()
     }
 
     /// Number of bindings in scope (used as a mark for [`NsStack::truncate`]).
@@ -107,6 +112,20 @@ impl NsStack {
             "" => Some((u32::MAX, "")),
             "xml" => Some((u32::MAX - 1, XML_NS)),
             _ => None,
+        }
+    }
+
+    /// The namespace name of the binding identified by `id` (from
+    /// [`NsStack::resolve_id`], while it is in scope).
+    #[inline]
+    pub(crate) fn uri(&self, id: u32) -> &str {
+        match id {
+            u32::MAX => "",
+            0xFFFF_FFFE => XML_NS,
+            i => self.bindings.get(i as usize).map_or("", |b| {
+                let us = (b.prefix_start + b.prefix_len) as usize;
+                self.buf.get(us..us + b.uri_len as usize).unwrap_or("")
+            }),
         }
     }
 

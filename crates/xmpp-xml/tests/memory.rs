@@ -1,6 +1,7 @@
 //! Memory stays bounded by the limits whatever the input: hostile streams of many MiB
-//! in every shape never make the framer hold more than a constant multiple of the
-//! element limit plus the input buffer.
+//! in every shape never make the framer hold more than the element limit plus the input
+//! buffer plus a small constant (2 KiB of bookkeeping slack charged with the element,
+//! 256 bytes for the XML declaration).
 
 mod common;
 
@@ -8,7 +9,7 @@ use common::HEADER;
 use xmpp_xml::{Framer, Limits};
 
 fn bound(l: &Limits) -> usize {
-    16 * l.max_element_bytes + 2 * l.input_buffer + 16 * 1024
+    l.max_element_bytes + l.input_buffer + 2048 + 256
 }
 
 /// Feeds `prefix` then `unit` repeated until `total` bytes, in `piece`-byte pieces;
@@ -133,4 +134,35 @@ fn endless_small_stanzas() {
 fn endless_tiny_elements() {
     // The worst case for the node array: about 7 bytes of node per input byte.
     check("<a>", "<c><b/><b/><b/><b/><b/><b/><b/></c>", true);
+}
+
+#[test]
+fn endless_prefixed_children() {
+    // Each `<p:b/>` makes the tree hold the (long) namespace name once more.
+    let uri = format!("urn:{}", "x".repeat(900));
+    check(&format!("<a xmlns:p='{uri}'>"), "<p:b/>", true);
+}
+
+#[test]
+fn endless_prefixed_attributes() {
+    // Each `p:aN='1'` makes the tree hold the namespace name of `p` once more.
+    let uri = format!("urn:{}", "y".repeat(900));
+    let unit: String = (0..200).map(|i| format!(" p:a{i}='1'")).collect();
+    check(&format!("<a xmlns='urn:z' xmlns:p='{uri}'><b"), &unit, true);
+}
+
+#[test]
+fn a_full_size_element_of_text_fits() {
+    // Charging memory against the element limit does not cut real stanzas short: an
+    // element of text just under the byte limit is accepted, in any piece size.
+    for limits in [Limits::pre_auth(), Limits::default()] {
+        let body = "x".repeat(limits.max_element_bytes.min(limits.max_text_bytes) - 64);
+        let mut v = HEADER.as_bytes().to_vec();
+        v.extend_from_slice(format!("<message><body>{body}</body></message>").as_bytes());
+        for piece in [1usize, 7, 4096, v.len()] {
+            let (peak, failed) = pump(&v, b" ", v.len() + 1, piece, limits);
+            assert!(!failed, "piece {piece}");
+            assert!(peak <= bound(&limits), "{peak} > {}", bound(&limits));
+        }
+    }
 }

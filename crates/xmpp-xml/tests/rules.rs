@@ -556,6 +556,28 @@ fn limits() {
 }
 
 #[test]
+fn memory_is_charged_against_the_element_limit() {
+    // Tiny children cost far more node memory than input bytes: the element limit
+    // bounds what the tree holds (plus 2 KiB of slack), not just the bytes read. The
+    // point where it runs out is the same whatever the split.
+    let mut l = Limits::default();
+    l.max_element_bytes = 1000;
+    let p = Condition::PolicyViolation;
+    let input = stream(&format!("<a>{}</a>", "<b/>".repeat(200)));
+    let off = fails_with(&input, p, l);
+    assert!(off < (HEADER.len() + 800) as u64, "{off}");
+    let e = run(&input, l).error.unwrap();
+    assert_eq!(e.reason(), "element exceeds the memory limit");
+    // Prefixed children each resolving to a long namespace name.
+    let uri = format!("urn:{}", "u".repeat(300));
+    let input = stream(&format!("<a xmlns:p='{uri}'>{}</a>", "<p:b/>".repeat(40)));
+    fails_with(&input, p, l);
+    // Elements of the same shape but within the budget are accepted.
+    let o = run_all_splits(&stream(&format!("<a>{}</a>", "<b/>".repeat(20))), l);
+    assert!(o.error.is_none(), "{:?}", o.error);
+}
+
+#[test]
 fn pre_auth_limits_are_tighter() {
     let d = Limits::default();
     let p = Limits::pre_auth();

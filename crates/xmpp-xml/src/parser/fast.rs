@@ -6,6 +6,7 @@ use alloc::string::String;
 
 use super::{NameState, Parser, State};
 use crate::chars::is_ncname_start;
+use crate::error::Error;
 
 /// Bytes that may appear literally in a fast text run (ASCII only; non-ASCII passes).
 const fn ascii_table(extra_excl: [u8; 3], allow_ws: bool) -> [bool; 128] {
@@ -80,7 +81,17 @@ fn scan_words(input: &[u8], lim: usize, a: u8, b: u8, c: u8) -> (usize, bool) {
 /// character split by the piece boundary. `ascii` says the run has no byte >= 0x80.
 #[inline]
 fn push_run(buf: &mut String, run: &[u8], ascii: bool) -> usize {
-    if ascii && run.len() <= 16 {
+    if let [b] = run
+        && *b < 0x80
+    {
+        buf.push(char::from(*b));
+        return 1;
+    }
+    push_run_slow(buf, run, ascii)
+}
+
+fn push_run_slow(buf: &mut String, run: &[u8], ascii: bool) -> usize {
+    if ascii && run.len() <= 4 {
         buf.extend(run.iter().map(|&b| char::from(b)));
         return run.len();
     }
@@ -114,7 +125,13 @@ impl Parser {
             return 0;
         };
         let text_room = self.limits.max_text_bytes.saturating_sub(top.text as usize);
-        let lim = input.len().min(text_room).min(self.byte_room());
+        // Never grow a buffer here: stop where its capacity ends.
+        let cap_room = self.cur.buf.capacity() - self.cur.buf.len();
+        let lim = input
+            .len()
+            .min(text_room)
+            .min(self.byte_room())
+            .min(cap_room);
         let (mut n, wide) = scan_words(input, lim, b'<', b'&', b']');
         let mut high = if wide { 0x80 } else { 0 };
         while n < lim {
@@ -148,7 +165,12 @@ impl Parser {
     }
     /// Bulk attribute value characters, at most `room` bytes.
     pub(super) fn fast_attr_in(&mut self, input: &[u8], q: u8, room: usize) -> usize {
-        let lim = input.len().min(room);
+        let buf = if self.value_tree {
+            &self.cur.buf
+        } else {
+            &self.scratch
+        };
+        let lim = input.len().min(room).min(buf.capacity() - buf.len());
         let table = if q == b'"' {
             &ATTR_SAFE_DQ
         } else {
@@ -178,7 +200,7 @@ impl Parser {
     /// Bulk start-tag structure: whitespace, ASCII unprefixed attribute names, `=`,
     /// quotes and values. Leaves anything unusual (and `/`, `>`) to the slow path, with
     /// the state always consistent.
-    pub(super) fn fast_tag(&mut self, input: &[u8]) -> usize {
+    pub(super) fn fast_tag(&mut self, input: &[u8]) -> Result<usize, (usize, Error)> {
         let lim = input.len().min(self.byte_room());
         let max_attrs = self.limits.max_attributes;
         let max_name = self.limits.max_name_bytes;
@@ -191,10 +213,17 @@ impl Parser {
                 State::InTag | State::AfterValue => {
                     if b == b' ' || b == b'\t' || b == b'\n' {
                         st = State::InTag;
+                    } else if b == b'>' {
+                        self.state = st;
+                        return self.fast_finish(n, false);
+                    } else if b == b'/' && n + 1 < lim && input[n + 1] == b'>' {
+                        self.state = State::EmptyTag;
+                        return self.fast_finish(n + 1, true);
                     } else if st == State::InTag
                         && (b.is_ascii_alphabetic() || b == b'_')
                         && self.attrs.len() < max_attrs
                         && max_name > 0
+                        && self.scratch.len() < self.scratch.capacity()
                     {
                         self.attr_start = self.scratch.len() as u32;
                         self.attr_name = NameState::default();
@@ -209,6 +238,7 @@ impl Parser {
                         break;
                     } else if NAME_ASCII[b as usize]
                         && self.scratch.len() - (self.attr_start as usize) < max_name
+                        && self.scratch.len() < self.scratch.capacity()
                     {
                         self.scratch.push(char::from(b));
                     } else if b == b'=' {
@@ -227,8 +257,10 @@ impl Parser {
                     }
                 }
                 State::AttrQuote => {
-                    if b == b'\'' || b == b'"' {
-                        self.begin_value(b);
+                    if (b == b'\'' || b == b'"')
+                        && self.attrs.len() < self.attrs.capacity()
+                        && self.begin_value(b).is_ok()
+                    {
                         st = State::AttrValue(b);
                     } else if b != b' ' {
                         break;
@@ -252,23 +284,39 @@ impl Parser {
             n += 1;
         }
         self.state = st;
-        n
+        Ok(n)
+    }
+
+    /// The `>` at `input[at]` ends a start tag (`empty` after `/`): as the character
+    /// path would, with the error (if any) at that byte.
+    fn fast_finish(&mut self, at: usize, empty: bool) -> Result<usize, (usize, Error)> {
+        self.char_start = self.pos + at as u64;
+        match self.finish_start(empty) {
+            Ok(()) => Ok(at + 1),
+            Err(e) => Err((at + 1, e)),
+        }
     }
 
     /// After `<`: the first byte of an ASCII element name or the `/` of an end tag.
     #[inline]
     pub(super) fn fast_lt(&mut self, b: u8) -> usize {
-        if self.byte_room() == 0 {
+        if self.byte_room() == 0
+            || (self.text_open.is_some() && self.cur.nodes.len() == self.cur.nodes.capacity())
+        {
             return 0;
         }
         if b == b'/' {
-            self.flush_text();
-            self.state = State::EndName(0);
-        } else if b.is_ascii_alphabetic() || b == b'_' {
-            if self.limits.max_name_bytes == 0 {
+            if self.flush_text().is_err() {
                 return 0;
             }
-            self.flush_text();
+            self.state = State::EndName(0);
+        } else if b.is_ascii_alphabetic() || b == b'_' {
+            if self.limits.max_name_bytes == 0 || self.tag.capacity() == 0 {
+                return 0;
+            }
+            if self.flush_text().is_err() {
+                return 0;
+            }
             self.tag.clear();
             self.scratch.clear();
             self.attrs.clear();
@@ -287,7 +335,7 @@ impl Parser {
         self.limits.max_element_bytes.saturating_sub(used)
     }
     /// Bulk ASCII name characters (no colon) of an element or attribute name.
-    pub(super) fn fast_name(&mut self, input: &[u8], attr: bool) -> usize {
+    pub(super) fn fast_name(&mut self, input: &[u8], attr: bool) -> Result<usize, (usize, Error)> {
         let (buf, st, base) = if attr {
             (
                 &mut self.scratch,
@@ -303,18 +351,41 @@ impl Parser {
                 .max_element_bytes
                 .saturating_sub((self.pos - self.stanza_start) as usize),
         );
-        let lim = input.len().min(room);
+        let lim = input.len().min(room).min(buf.capacity() - buf.len());
         let mut n = 0;
         while n < lim && NAME_ASCII[input[n] as usize] {
             n += 1;
         }
-        if n == 0 || (st.after_colon && !is_ncname_start(u32::from(input[0]))) {
-            return 0;
+        if n > 0 {
+            if st.after_colon && !is_ncname_start(u32::from(input[0])) {
+                return Ok(0);
+            }
+            st.after_colon = false;
+            // ASCII bytes only.
+            if n < 16 {
+                buf.extend(input[..n].iter().map(|&b| char::from(b)));
+            } else {
+                buf.push_str(core::str::from_utf8(&input[..n]).unwrap_or(""));
+            }
+        } else if attr || st.after_colon {
+            return Ok(0);
         }
-        st.after_colon = false;
-        // ASCII bytes only.
-        buf.extend(input[..n].iter().map(|&b| char::from(b)));
-        n
+        // What ends an element name: whitespace, `>` or `/>`.
+        if attr || n >= self.byte_room() {
+            return Ok(n);
+        }
+        match input.get(n) {
+            Some(b' ' | b'\t' | b'\n') => {
+                self.state = State::InTag;
+                Ok(n + 1)
+            }
+            Some(b'>') => self.fast_finish(n, false),
+            Some(b'/') if n + 1 < self.byte_room() && input.get(n + 1) == Some(&b'>') => {
+                self.state = State::EmptyTag;
+                self.fast_finish(n + 1, true)
+            }
+            _ => Ok(n),
+        }
     }
     /// Bulk ASCII comparison of an end tag name with the open element's name.
     pub(super) fn fast_end(&mut self, input: &[u8], k: u32) -> usize {

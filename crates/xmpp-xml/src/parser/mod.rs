@@ -14,11 +14,14 @@ use crate::limits::Limits;
 use crate::namespaces::NsStack;
 use crate::utf8::{Step, Utf8};
 
+mod budget;
 mod decl;
 mod fast;
 mod refs;
 mod tags;
 
+use budget::Buf;
+pub(crate) use budget::SLACK;
 use decl::MAX_DECL;
 
 use Condition::{BadFormat, NotWellFormed, PolicyViolation, RestrictedXml, UnsupportedEncoding};
@@ -107,6 +110,8 @@ struct RawAttr {
     value: Span,
     /// The value was written straight into the tree's string buffer (not `scratch`).
     tree: bool,
+    /// A namespace declaration (`xmlns` or `xmlns:prefix`).
+    decl: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -150,6 +155,12 @@ pub(crate) struct Parser {
     stanza_start: u64,
     out: Option<Frame>,
     pending_close: bool,
+    /// Node count and string bytes of the last element delivered (the next element's
+    /// buffers are reserved to that size when it starts).
+    last_nodes: usize,
+    last_bytes: usize,
+    /// Whether unused capacity was reclaimed during the current top-level element.
+    reclaimed: bool,
     /// Characters processed since creation (a work counter for growth tests).
     work: u64,
 }
@@ -166,6 +177,20 @@ fn clamp(mut l: Limits) -> Limits {
 #[inline]
 fn err(c: Condition, at: u64, reason: &'static str) -> Error {
     Error::new(c, at, reason)
+}
+
+/// Bytes of `c` in UTF-8.
+#[inline]
+fn utf8_len(c: u32) -> usize {
+    if c < 0x80 {
+        1
+    } else if c < 0x800 {
+        2
+    } else if c < 0x1_0000 {
+        3
+    } else {
+        4
+    }
 }
 
 fn push_char(s: &mut String, c: u32) {
@@ -207,26 +232,25 @@ impl Parser {
             stanza_start: 0,
             out: None,
             pending_close: false,
+            last_nodes: 0,
+            last_bytes: 0,
+            reclaimed: false,
             work: 0,
         }
     }
 
     pub(crate) fn set_limits(&mut self, limits: Limits) {
         self.limits = clamp(limits);
+        if self.held() > self.limits.max_element_bytes + SLACK {
+            self.reclaim();
+        }
     }
 
     /// Heap bytes held by the parser's buffers (capacities).
+    /// Everything but `decl` (at most `2 * MAX_DECL`) is charged against
+    /// `max_element_bytes + SLACK`.
     pub(crate) fn memory_in_use(&self) -> usize {
-        use core::mem::size_of;
-        self.decl.capacity()
-            + self.tag.capacity()
-            + self.scratch.capacity()
-            + self.attrs.capacity() * size_of::<RawAttr>()
-            + self.open.capacity() * size_of::<Open>()
-            + self.qnames.capacity()
-            + self.ns.memory_in_use()
-            + self.cur.nodes.capacity() * size_of::<Node>()
-            + self.cur.buf.capacity()
+        self.decl.capacity() + self.held()
     }
 
     pub(crate) fn limits(&self) -> &Limits {
@@ -291,11 +315,24 @@ impl Parser {
                     }
                     State::AttrValue(q) => self.fast_attr(&input[i..], q),
                     State::InTag | State::AfterValue | State::AttrEq | State::AttrQuote => {
-                        self.fast_tag(&input[i..])
+                        match self.fast_tag(&input[i..]) {
+                            Ok(n) => n,
+                            Err((n, e)) => {
+                                self.pos += n as u64;
+                                return Err((i + n, e));
+                            }
+                        }
                     }
                     State::Lt => self.fast_lt(input[i]),
-                    State::StartName => self.fast_name(&input[i..], false),
-                    State::AttrName => self.fast_name(&input[i..], true),
+                    State::StartName | State::AttrName => {
+                        match self.fast_name(&input[i..], self.state == State::AttrName) {
+                            Ok(n) => n,
+                            Err((n, e)) => {
+                                self.pos += n as u64;
+                                return Err((i + n, e));
+                            }
+                        }
+                    }
                     State::EndName(k) => self.fast_end(&input[i..], k),
                     _ => 0,
                 };
@@ -337,6 +374,7 @@ impl Parser {
                 }
             }
         }
+        debug_assert!(self.held() <= self.limits.max_element_bytes + SLACK);
         Ok(i)
     }
 
@@ -390,6 +428,7 @@ impl Parser {
         if top.text as usize > max {
             return Err(self.e(PolicyViolation, "text exceeds the size limit"));
         }
+        self.room(Buf::Text, utf8_len(c))?;
         if self.text_open.is_none() {
             self.text_open = Some(self.cur.buf.len() as u32);
         }
@@ -397,26 +436,64 @@ impl Parser {
         Ok(())
     }
 
-    fn flush_text(&mut self) {
+    fn flush_text(&mut self) -> Result<(), Error> {
+        if self.text_open.is_some() {
+            self.room(Buf::Nodes, 1)?;
+        }
         if let Some(start) = self.text_open.take() {
             let len = self.cur.buf.len() as u32 - start;
             if len > 0 {
                 self.cur.nodes.push(Node::Text(Span { start, len }));
             }
         }
+        Ok(())
     }
 
-    /// Reads one name character into `buf` (element or attribute qname). Returns
-    /// `Ok(false)` when `c` ends the name.
+    /// Appends a name character to the tag name or the current attribute name, within
+    /// the name limit and the memory budget.
+    fn push_name(&mut self, attr: bool, c: u32) -> Result<(), Error> {
+        let (len, which) = if attr {
+            (self.scratch.len() - self.attr_start as usize, Buf::Scratch)
+        } else {
+            (self.tag.len(), Buf::Tag)
+        };
+        let n = utf8_len(c);
+        if len + n > self.limits.max_name_bytes {
+            return Err(self.e(PolicyViolation, "name exceeds the length limit"));
+        }
+        self.room(which, n)?;
+        push_char(
+            if attr {
+                &mut self.scratch
+            } else {
+                &mut self.tag
+            },
+            c,
+        );
+        Ok(())
+    }
+
+    /// Appends a character to the current attribute value.
+    fn push_value(&mut self, c: u32) -> Result<(), Error> {
+        let which = if self.value_tree {
+            Buf::Text
+        } else {
+            Buf::Scratch
+        };
+        self.room(which, utf8_len(c))?;
+        push_char(self.value_buf(), c);
+        Ok(())
+    }
+
+    /// Checks one name character of a name of `len` bytes so far (element or attribute
+    /// qname). Returns `Ok(false)` when `c` ends the name, `Ok(true)` when it is to be
+    /// appended ([`Parser::push_name`]).
     #[inline]
     fn name_char(
-        limits: &Limits,
-        buf: &mut String,
+        len: usize,
         st: &mut NameState,
-        base: usize,
         c: u32,
     ) -> Result<bool, (Condition, &'static str)> {
-        let len = buf.len() - base;
         if c == u32::from(b':') {
             if st.colon.is_some() || len == 0 {
                 return Err((NotWellFormed, "misplaced colon in a name"));
@@ -434,10 +511,6 @@ impl Parser {
             }
             return Ok(false);
         }
-        push_char(buf, c);
-        if buf.len() - base > limits.max_name_bytes {
-            return Err((PolicyViolation, "name exceeds the length limit"));
-        }
         Ok(true)
     }
 
@@ -451,6 +524,10 @@ impl Parser {
                     if self.open.len() == 1 {
                         self.in_stanza = true;
                         self.stanza_start = self.char_start;
+                        self.reclaimed = false;
+                        // Expect an element like the last one.
+                        self.presize(Buf::Nodes, self.last_nodes.next_multiple_of(8));
+                        self.presize(Buf::Text, self.last_bytes.next_multiple_of(64));
                     }
                     self.state = State::Lt;
                 } else if c == u32::from(b'&') {
@@ -469,27 +546,24 @@ impl Parser {
             }
             State::Lt => {
                 if c == u32::from(b'/') {
-                    self.flush_text();
+                    self.flush_text()?;
                     self.state = State::EndName(0);
                 } else if c == u32::from(b'!') {
                     self.state = State::Bang(0);
                 } else if c == u32::from(b'?') {
                     return Err(self.e(RestrictedXml, "processing instruction"));
                 } else if is_ncname_start(c) {
-                    self.flush_text();
+                    self.flush_text()?;
                     self.begin_tag(c)?;
                 } else {
                     return Err(self.e(NotWellFormed, "invalid character after '<'"));
                 }
             }
-            State::StartName => {
-                let base = 0;
-                match Self::name_char(&self.limits, &mut self.tag, &mut self.tag_name, base, c) {
-                    Ok(true) => {}
-                    Ok(false) => self.after_name(c, ws, gt)?,
-                    Err((cond, r)) => return Err(self.e(cond, r)),
-                }
-            }
+            State::StartName => match Self::name_char(self.tag.len(), &mut self.tag_name, c) {
+                Ok(true) => self.push_name(false, c)?,
+                Ok(false) => self.after_name(c, ws, gt)?,
+                Err((cond, r)) => return Err(self.e(cond, r)),
+            },
             State::InTag | State::AfterValue => {
                 if ws {
                     self.state = State::InTag;
@@ -503,22 +577,16 @@ impl Parser {
                     }
                     self.attr_start = self.scratch.len() as u32;
                     self.attr_name = NameState::default();
-                    push_char(&mut self.scratch, c);
+                    self.push_name(true, c)?;
                     self.state = State::AttrName;
                 } else {
                     return Err(self.e(NotWellFormed, "unexpected character in a start tag"));
                 }
             }
             State::AttrName => {
-                let base = self.attr_start as usize;
-                match Self::name_char(
-                    &self.limits,
-                    &mut self.scratch,
-                    &mut self.attr_name,
-                    base,
-                    c,
-                ) {
-                    Ok(true) => {}
+                let len = self.scratch.len() - self.attr_start as usize;
+                match Self::name_char(len, &mut self.attr_name, c) {
+                    Ok(true) => self.push_name(true, c)?,
                     Ok(false) => {
                         if ws {
                             self.state = State::AttrEq;
@@ -540,7 +608,7 @@ impl Parser {
             }
             State::AttrQuote => {
                 if c == u32::from(b'"') || c == u32::from(b'\'') {
-                    self.begin_value(c as u8);
+                    self.begin_value(c as u8)?;
                 } else if !ws {
                     return Err(self.e(NotWellFormed, "expected a quoted attribute value"));
                 }
@@ -554,9 +622,9 @@ impl Parser {
                     return Err(self.e(NotWellFormed, "'<' in an attribute value"));
                 } else if ws {
                     // XML 1.0 §3.3.3 attribute-value normalisation.
-                    self.value_buf().push(' ');
+                    self.push_value(u32::from(b' '))?;
                 } else {
-                    push_char(self.value_buf(), c);
+                    self.push_value(c)?;
                 }
             }
             State::EmptyTag => {
@@ -700,7 +768,8 @@ impl Parser {
     /// The opening quote of an attribute value. Values of ordinary attributes inside the
     /// stream go straight into the tree's buffer; namespace declarations and stream
     /// header values go to `scratch`.
-    fn begin_value(&mut self, q: u8) {
+    fn begin_value(&mut self, q: u8) -> Result<(), Error> {
+        self.room(Buf::Attrs, 1)?;
         let name = Span {
             start: self.attr_start,
             len: self.scratch.len() as u32 - self.attr_start,
@@ -715,8 +784,10 @@ impl Parser {
             colon: self.attr_name.colon,
             value: Span { start, len: 0 },
             tree: self.value_tree,
+            decl,
         });
         self.state = State::AttrValue(q);
+        Ok(())
     }
 
     /// The closing quote of an attribute value.
@@ -744,8 +815,8 @@ impl Parser {
         self.attrs.clear();
         self.tag_name = NameState::default();
         self.state = State::StartName;
-        match Self::name_char(&self.limits, &mut self.tag, &mut self.tag_name, 0, c) {
-            Ok(_) => Ok(()),
+        match Self::name_char(0, &mut self.tag_name, c) {
+            Ok(_) => self.push_name(false, c),
             Err((cond, r)) => Err(self.e(cond, r)),
         }
     }

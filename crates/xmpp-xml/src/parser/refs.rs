@@ -2,7 +2,7 @@
 //! ([RFC 6120 §11.1](https://www.rfc-editor.org/rfc/rfc6120#section-11.1)) and character
 //! references to XML `Char`s.
 
-use super::{Parser, RefKind, RefState, State, push_char};
+use super::{Parser, RefKind, RefState, State};
 use crate::chars::{is_char, is_ncname_char, is_ncname_start};
 use crate::error::{Condition, Error};
 
@@ -105,8 +105,7 @@ impl Parser {
             self.text_char(v, len)
         } else {
             self.state = State::AttrValue(q);
-            push_char(self.value_buf(), v);
-            Ok(())
+            self.push_value(v)
         }
     }
 }

@@ -4,7 +4,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Open, Parser, RawAttr, State};
+use super::{Buf, Open, Parser, RawAttr, State};
 use crate::element::{Element, Node, Span};
 use crate::error::{Condition, Error};
 use crate::framer::{Frame, StreamHeader};
@@ -31,7 +31,7 @@ fn push_attrs(
 ) -> Result<(), &'static str> {
     for a in attrs {
         let qname = a.name.get(scratch);
-        if qname == "xmlns" || (a.colon == Some(5) && qname.starts_with("xmlns:")) {
+        if a.decl {
             continue;
         }
         let (prefix, local) = split_qname(qname, a.colon);
@@ -64,15 +64,32 @@ fn push_attrs(
 /// Attribute uniqueness after namespace resolution (Namespaces in XML 1.0 §6.3).
 fn check_unique(el: &Element, first: usize) -> Result<(), &'static str> {
     let attrs = el.nodes.get(first..).unwrap_or(&[]);
-    let key = |n: &Node| match *n {
-        Node::Attr { ns, name, .. } => (ns.get(&el.buf), name.get(&el.buf)),
-        _ => ("", ""),
+    if attrs.len() < 2 {
+        return Ok(());
+    }
+    let spans = |n: &Node| match *n {
+        Node::Attr { ns, name, .. } => (ns, name),
+        _ => (Span::default(), Span::default()),
+    };
+    let key = |n: &Node| {
+        let (ns, name) = spans(n);
+        (ns.get(&el.buf), name.get(&el.buf))
     };
     if attrs.len() <= 16 {
-        for (i, a) in attrs.iter().enumerate() {
-            let ka = key(a);
-            if attrs[..i].iter().any(|b| key(b) == ka) {
-                return Err("duplicate attribute after namespace resolution");
+        let buf = el.buf.as_bytes();
+        let bytes = |s: Span| buf.get(s.start as usize..(s.start + s.len) as usize);
+        for (i, a) in attrs.iter().enumerate().skip(1) {
+            let (ans, aname) = spans(a);
+            for b in &attrs[..i] {
+                let (bns, bname) = spans(b);
+                // Local names first (lengths, then bytes), then namespaces (the same
+                // span, or equal bytes).
+                if aname.len == bname.len
+                    && bytes(aname) == bytes(bname)
+                    && (ans == bns || (ans.len == bns.len && bytes(ans) == bytes(bns)))
+                {
+                    return Err("duplicate attribute after namespace resolution");
+                }
             }
         }
     } else {
@@ -115,16 +132,24 @@ impl Parser {
         let ns_mark = self.ns.len();
         // 1. Namespace declarations.
         let mut decls = 0u32;
-        for (i, a) in self.attrs.iter().enumerate() {
+        for i in 0..self.attrs.len() {
+            let a = self.attrs[i];
             let qname = a.name.get(&self.scratch);
-            let prefix = if qname == "xmlns" {
-                ""
-            } else if a.colon == Some(5) && qname.starts_with("xmlns:") {
-                &qname[6..]
-            } else {
+            if !a.decl {
                 continue;
+            }
+            let prefix_len = if a.colon.is_some() {
+                qname.len() - 6
+            } else {
+                0
             };
             decls += 1;
+            self.room_all(&[
+                (Buf::NsStrings, prefix_len + a.value.len as usize),
+                (Buf::NsBindings, 1),
+            ])?;
+            let qname = a.name.get(&self.scratch);
+            let prefix = &qname[qname.len() - prefix_len..];
             // Duplicate declarations of the same prefix (also `xmlns:xml` twice).
             if self.attrs[..i]
                 .iter()
@@ -153,20 +178,52 @@ impl Parser {
             let ok = uri == STREAM_NS && local == "stream";
             return self.finish_header(ok, nattrs, ns_mark, empty);
         }
-        // 3. Nodes.
-        let node = self.cur.nodes.len();
-        let parent_ns = self
+        // 3. Nodes. Share the parent's namespace string when it is the same (the common
+        // case).
+        let shared = self
             .open
             .last()
             .and_then(|o| match self.cur.nodes.get(o.node as usize) {
                 Some(Node::Elem { ns, .. }) if depth >= 2 => Some((o.ns_id, *ns)),
                 _ => None,
-            });
-        // Share the parent's namespace string when it is the same (the common case).
-        let ns_span = match parent_ns {
-            Some((id, s)) if id == ns_id => s,
-            Some((_, s)) if s.get(&self.cur.buf) == uri => s,
-            _ => self.cur.push_str(uri),
+            })
+            .and_then(|(id, s)| (id == ns_id || s.get(&self.cur.buf) == uri).then_some(s));
+        // Exactly the bytes `push_attrs` and the element node add (skipped when a cheap
+        // upper bound fits: no prefixed attribute, names and values within `tag` and
+        // `scratch`).
+        let mut bytes = local.len() + if shared.is_some() { 0 } else { uri.len() };
+        let spare = self.cur.buf.capacity() - self.cur.buf.len();
+        let quick = bytes + self.scratch.len() <= spare
+            && self.attrs.iter().all(|a| a.colon.is_none() || a.decl);
+        for a in self.attrs.iter().filter(|_| !quick) {
+            let qname = a.name.get(&self.scratch);
+            if a.decl {
+                continue;
+            }
+            let (p, l) = split_qname(qname, a.colon);
+            bytes += l.len();
+            if !a.tree {
+                bytes += a.value.len as usize;
+            }
+            if !p.is_empty()
+                && let Some(u) = self.ns.resolve(p)
+                && u != uri
+            {
+                bytes += u.len();
+            }
+        }
+        let (open, qname) = if empty { (0, 0) } else { (1, self.tag.len()) };
+        self.room_all(&[
+            (Buf::Nodes, 1 + nattrs as usize),
+            (Buf::Text, bytes),
+            (Buf::Open, open),
+            (Buf::Qnames, qname),
+        ])?;
+        let (_, local) = split_qname(&self.tag, self.tag_name.colon);
+        let node = self.cur.nodes.len();
+        let ns_span = match shared {
+            Some(s) => s,
+            None => self.cur.push_str(self.ns.uri(ns_id)),
         };
         let name_span = self.cur.push_str(local);
         self.cur.nodes.push(Node::Elem {
@@ -216,6 +273,9 @@ impl Parser {
                 InvalidNamespace,
                 "the stream header must be {http://etherx.jabber.org/streams}stream",
             ));
+        }
+        if !empty {
+            self.room_all(&[(Buf::Open, 1), (Buf::Qnames, self.tag.len())])?;
         }
         let mut el = Element::with_capacity(1 + nattrs as usize, 64);
         let ns_span = el.push_str(STREAM_NS);
@@ -283,14 +343,21 @@ impl Parser {
         }
         Ok(())
     }
-    /// Moves the finished top-level element out, in exactly-sized allocations.
+    /// Moves the finished top-level element out (its buffers leave the parser, which
+    /// holds nothing for it any more).
     pub(super) fn emit_element(&mut self) {
-        let el = Element {
-            nodes: self.cur.nodes.clone(),
-            buf: self.cur.buf.clone(),
-        };
-        self.cur.nodes.clear();
-        self.cur.buf.clear();
+        let mut el = core::mem::replace(&mut self.cur, Element::with_capacity(0, 0));
+        // The next element is presized to a slowly forgotten maximum of the recent ones.
+        let (n, b) = (el.nodes.len(), el.buf.len());
+        self.last_nodes = n.max(self.last_nodes - self.last_nodes / 16);
+        self.last_bytes = b.max(self.last_bytes - self.last_bytes / 16);
+        // Give back a large excess.
+        if el.nodes.capacity() > 2 * n + 8 {
+            el.nodes.shrink_to_fit();
+        }
+        if el.buf.capacity() > 2 * b + 256 {
+            el.buf.shrink_to_fit();
+        }
         self.text_open = None;
         self.in_stanza = false;
         self.out = Some(Frame::Element(el));
