@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use crate::error::{Error, Reason};
 use crate::mechanism::{Authenticated, ClientMechanism, Mechanism, ServerMechanism, ServerStep};
+use crate::single_message;
 
 /// Maximum trace length in characters
 /// ([RFC 4505 §3](https://www.rfc-editor.org/rfc/rfc4505#section-3)).
@@ -69,13 +70,7 @@ impl ClientMechanism for AnonymousClient {
     }
 
     fn finish(&mut self, additional_data: Option<&[u8]>) -> Result<(), Error> {
-        match (self.sent && !self.failed, additional_data) {
-            (true, None) => Ok(()),
-            _ => {
-                self.failed = true;
-                Err(Error::unexpected())
-            }
-        }
+        single_message::client_finish(self.sent, &mut self.failed, additional_data)
     }
 }
 
@@ -117,20 +112,12 @@ impl ServerMechanism for AnonymousServer {
     }
 
     fn start(&mut self, initial_response: Option<&[u8]>) -> Result<ServerStep, Error> {
-        if self.started {
-            return Err(Error::unexpected());
-        }
-        self.started = true;
-        match initial_response {
-            Some(msg) => self.accept(msg),
-            None => Ok(ServerStep::Challenge(Vec::new())),
-        }
+        single_message::server_start(&mut self.started)?;
+        single_message::server_answer(initial_response, |msg| self.accept(msg))
     }
 
     fn step(&mut self, response: &[u8]) -> Result<ServerStep, Error> {
-        if self.done || !self.started {
-            return Err(Error::unexpected());
-        }
+        single_message::server_step(self.started, self.done)?;
         self.accept(response)
     }
 }

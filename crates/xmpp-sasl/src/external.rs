@@ -5,11 +5,12 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::error::{Condition, Error, Reason};
+use crate::error::{Error, Reason};
 use crate::mechanism::{
     Authenticated, ClientMechanism, Limits, Mechanism, ServerMechanism, ServerStep,
 };
-use crate::store::CredentialStore;
+use crate::single_message;
+use crate::store::{CredentialStore, authorize_authzid};
 
 /// The client side of EXTERNAL.
 #[derive(Debug, Clone, Default)]
@@ -58,13 +59,7 @@ impl ClientMechanism for ExternalClient {
     }
 
     fn finish(&mut self, additional_data: Option<&[u8]>) -> Result<(), Error> {
-        match (self.sent && !self.failed, additional_data) {
-            (true, None) => Ok(()),
-            _ => {
-                self.failed = true;
-                Err(Error::unexpected())
-            }
-        }
+        single_message::client_finish(self.sent, &mut self.failed, additional_data)
     }
 }
 
@@ -109,17 +104,7 @@ impl<S: CredentialStore> ExternalServer<S> {
             .identity
             .clone()
             .ok_or(Error::not_authorized(Reason::Missing("external identity")))?;
-        let authzid = if authzid.is_empty() {
-            None
-        } else {
-            if !self.store.authorize(Some(&identity), authzid)? {
-                return Err(Error::new(
-                    Condition::InvalidAuthzid,
-                    Reason::AuthzidNotAllowed,
-                ));
-            }
-            Some(String::from(authzid))
-        };
+        let authzid = authorize_authzid(&self.store, &identity, authzid)?;
         Ok(ServerStep::Success {
             additional_data: None,
             authenticated: Authenticated {
@@ -137,20 +122,12 @@ impl<S: CredentialStore> ServerMechanism for ExternalServer<S> {
     }
 
     fn start(&mut self, initial_response: Option<&[u8]>) -> Result<ServerStep, Error> {
-        if self.started {
-            return Err(Error::unexpected());
-        }
-        self.started = true;
-        match initial_response {
-            Some(msg) => self.verify(msg),
-            None => Ok(ServerStep::Challenge(Vec::new())),
-        }
+        single_message::server_start(&mut self.started)?;
+        single_message::server_answer(initial_response, |msg| self.verify(msg))
     }
 
     fn step(&mut self, response: &[u8]) -> Result<ServerStep, Error> {
-        if self.done || !self.started {
-            return Err(Error::unexpected());
-        }
+        single_message::server_step(self.started, self.done)?;
         self.verify(response)
     }
 }

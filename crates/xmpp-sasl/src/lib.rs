@@ -16,6 +16,7 @@ pub mod plain;
 mod prep;
 pub mod scram;
 pub mod select;
+mod single_message;
 pub mod store;
 
 pub use channel_binding::{ChannelBinding, ChannelBindingType};

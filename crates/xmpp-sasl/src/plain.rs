@@ -12,7 +12,8 @@ use crate::mechanism::{
     Authenticated, ClientMechanism, Limits, Mechanism, ServerMechanism, ServerStep,
 };
 use crate::prep::{PasswordPrep, UsernamePrep};
-use crate::store::CredentialStore;
+use crate::single_message;
+use crate::store::{CredentialStore, authorize_authzid};
 
 /// Maximum length in octets of each of authzid, authcid and passwd
 /// ([RFC 4616 §2](https://www.rfc-editor.org/rfc/rfc4616#section-2)).
@@ -123,13 +124,7 @@ impl ClientMechanism for PlainClient {
     }
 
     fn finish(&mut self, additional_data: Option<&[u8]>) -> Result<(), Error> {
-        match (self.sent && !self.failed, additional_data) {
-            (true, None) => Ok(()),
-            _ => {
-                self.failed = true;
-                Err(Error::unexpected())
-            }
-        }
+        single_message::client_finish(self.sent, &mut self.failed, additional_data)
     }
 }
 
@@ -239,17 +234,7 @@ impl<S: CredentialStore> PlainServer<S> {
         if !self.store.verify_plain(&authcid, &password)? {
             return Err(Error::not_authorized(Reason::InvalidProof));
         }
-        let authzid = if p.authzid.is_empty() {
-            None
-        } else {
-            if !self.store.authorize(Some(&authcid), p.authzid)? {
-                return Err(Error::new(
-                    Condition::InvalidAuthzid,
-                    Reason::AuthzidNotAllowed,
-                ));
-            }
-            Some(String::from(p.authzid))
-        };
+        let authzid = authorize_authzid(&self.store, &authcid, p.authzid)?;
         Ok(ServerStep::Success {
             additional_data: None,
             authenticated: Authenticated {
@@ -267,10 +252,7 @@ impl<S: CredentialStore> ServerMechanism for PlainServer<S> {
     }
 
     fn start(&mut self, initial_response: Option<&[u8]>) -> Result<ServerStep, Error> {
-        if self.started {
-            return Err(Error::unexpected());
-        }
-        self.started = true;
+        single_message::server_start(&mut self.started)?;
         if !self.secure {
             self.done = true;
             return Err(Error::new(
@@ -278,16 +260,11 @@ impl<S: CredentialStore> ServerMechanism for PlainServer<S> {
                 Reason::Unsupported("PLAIN without TLS"),
             ));
         }
-        match initial_response {
-            Some(msg) => self.verify(msg),
-            None => Ok(ServerStep::Challenge(Vec::new())),
-        }
+        single_message::server_answer(initial_response, |msg| self.verify(msg))
     }
 
     fn step(&mut self, response: &[u8]) -> Result<ServerStep, Error> {
-        if self.done || !self.started {
-            return Err(Error::unexpected());
-        }
+        single_message::server_step(self.started, self.done)?;
         self.verify(response)
     }
 }

@@ -11,7 +11,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::error::Error;
+use crate::error::{Condition, Error, Reason};
 use crate::mechanism::ScramHash;
 use crate::prep::PasswordPrep;
 use crate::scram::ScramKeys;
@@ -53,6 +53,26 @@ pub trait CredentialStore {
     fn authorize(&self, authcid: Option<&str>, authzid: &str) -> Result<bool, Error> {
         Ok(authcid == Some(authzid))
     }
+}
+
+/// The authorization identity the client asked for, once `store` allows `authcid` to act
+/// as it; an empty request asks for none (`None`: the server derives it). PLAIN and
+/// EXTERNAL carry the request the same way and refuse it with the same condition.
+pub(crate) fn authorize_authzid<S: CredentialStore + ?Sized>(
+    store: &S,
+    authcid: &str,
+    authzid: &str,
+) -> Result<Option<String>, Error> {
+    if authzid.is_empty() {
+        return Ok(None);
+    }
+    if !store.authorize(Some(authcid), authzid)? {
+        return Err(Error::new(
+            Condition::InvalidAuthzid,
+            Reason::AuthzidNotAllowed,
+        ));
+    }
+    Ok(Some(String::from(authzid)))
 }
 
 impl<T: CredentialStore + ?Sized> CredentialStore for &T {

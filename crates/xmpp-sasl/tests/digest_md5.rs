@@ -32,17 +32,21 @@ fn client(password: &str) -> DigestMd5Client {
     .password_prep(PasswordPrep::None)
 }
 
-#[test]
-fn escapes_and_rspauth_in_success() {
-    let store = store();
-    let mut s = DigestMd5Server::new(
-        &store,
+/// A server for xmpp/example.com in realm example.com whose nonce is always `n`.
+fn server(store: &MemoryStore) -> DigestMd5Server<&MemoryStore, FixedNonceSource> {
+    DigestMd5Server::new(
+        store,
         FixedNonceSource::new(["n"]),
         "xmpp",
         "example.com",
         "example.com",
     )
-    .rspauth_in_success(true);
+}
+
+#[test]
+fn escapes_and_rspauth_in_success() {
+    let store = store();
+    let mut s = server(&store).rspauth_in_success(true);
     let mut c = client("r0m30");
     let ServerStep::Challenge(ch) = s.start(Some(b"")).unwrap() else {
         panic!()
@@ -61,13 +65,7 @@ fn escapes_and_rspauth_in_success() {
 #[test]
 fn wrong_password_and_bad_rspauth() {
     let store = store();
-    let mut s = DigestMd5Server::new(
-        &store,
-        FixedNonceSource::new(["n"]),
-        "xmpp",
-        "example.com",
-        "example.com",
-    );
+    let mut s = server(&store);
     let mut c = client("wrong");
     let ServerStep::Challenge(ch) = s.start(None).unwrap() else {
         panic!()
@@ -90,13 +88,7 @@ fn qop_other_than_auth_is_refused_cleanly() {
         .unwrap_err();
     assert_eq!(e.condition(), Condition::MechanismTooWeak);
     let store = store();
-    let mut s = DigestMd5Server::new(
-        &store,
-        FixedNonceSource::new(["n"]),
-        "xmpp",
-        "example.com",
-        "example.com",
-    );
+    let mut s = server(&store);
     let ServerStep::Challenge(_) = s.start(None).unwrap() else {
         panic!()
     };
@@ -113,13 +105,7 @@ fn wrong_digest_uri_and_replayed_nonce_count() {
         ("imap/example.com", "00000001"),
         ("xmpp/example.com", "00000002"),
     ] {
-        let mut s = DigestMd5Server::new(
-            &store,
-            FixedNonceSource::new(["n"]),
-            "xmpp",
-            "example.com",
-            "example.com",
-        );
+        let mut s = server(&store);
         let ServerStep::Challenge(_) = s.start(None).unwrap() else {
             panic!()
         };

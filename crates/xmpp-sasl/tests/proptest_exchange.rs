@@ -299,18 +299,47 @@ proptest! {
     }
 }
 
-#[test]
-fn y_flag_is_a_downgrade_when_server_offered_plus() {
-    let p = Params {
-        mechanism: Mechanism::ScramSha256,
+/// Fixed parameters for the example-based tests: user `u`, password `p`, one
+/// iteration, no authzid, no binding data; each test overrides what it is about.
+fn fixed_params(mechanism: Mechanism) -> Params {
+    Params {
+        mechanism,
         username: "u".into(),
         password: "p".into(),
         salt: b"s".to_vec(),
         iterations: 1,
         authzid: None,
         cb_type: ChannelBindingType::TlsExporter,
-        cb_data: vec![1, 2, 3],
+        cb_data: vec![],
         seed: 9,
+    }
+}
+
+/// A SCRAM-SHA-1 client for `u`/`p` with an unprepared password and a fixed nonce.
+fn scram_sha1_client() -> ScramClient {
+    ScramClient::new(
+        Mechanism::ScramSha1,
+        "u",
+        "p",
+        &mut SeededNonceSource::new(1),
+    )
+    .unwrap()
+    .password_prep(PasswordPrep::None)
+}
+
+/// A server-first-message for `client_first` that extends its nonce (salt `salt`,
+/// `iterations` rounds): tests of the client's own checks need no real server.
+fn fake_server_first(client_first: &[u8], iterations: u32) -> String {
+    let first = core::str::from_utf8(client_first).unwrap();
+    let nonce = first.split(",r=").nth(1).unwrap();
+    format!("r={nonce}xyz,s=c2FsdA==,i={iterations}")
+}
+
+#[test]
+fn y_flag_is_a_downgrade_when_server_offered_plus() {
+    let p = Params {
+        cb_data: vec![1, 2, 3],
+        ..fixed_params(Mechanism::ScramSha256)
     };
     let store = store_for(&p);
     let mut client = ScramClient::new(p.mechanism, "u", "p", &mut SeededNonceSource::new(1))
@@ -345,15 +374,9 @@ fn y_flag_is_a_downgrade_when_server_offered_plus() {
 #[test]
 fn plus_with_wrong_binding_data_fails() {
     let p = Params {
-        mechanism: Mechanism::ScramSha256Plus,
-        username: "u".into(),
-        password: "p".into(),
-        salt: b"s".to_vec(),
-        iterations: 1,
-        authzid: None,
         cb_type: ChannelBindingType::TlsServerEndPoint,
         cb_data: vec![1, 2, 3],
-        seed: 9,
+        ..fixed_params(Mechanism::ScramSha256Plus)
     };
     let store = store_for(&p);
     let mut client = ScramClient::new(p.mechanism, "u", "p", &mut SeededNonceSource::new(1))
@@ -378,22 +401,10 @@ fn plus_with_wrong_binding_data_fails() {
 
 #[test]
 fn iteration_bounds_enforced_by_client() {
-    let p = Params {
-        mechanism: Mechanism::ScramSha1,
-        username: "u".into(),
-        password: "p".into(),
-        salt: b"s".to_vec(),
-        iterations: 1,
-        authzid: None,
-        cb_type: ChannelBindingType::TlsExporter,
-        cb_data: vec![],
-        seed: 9,
-    };
+    let p = fixed_params(Mechanism::ScramSha1);
     let store = store_for(&p);
     // Default client minimum is 4096.
-    let mut client = ScramClient::new(p.mechanism, "u", "p", &mut SeededNonceSource::new(1))
-        .unwrap()
-        .password_prep(PasswordPrep::None);
+    let mut client = scram_sha1_client();
     let mut server = ScramServer::new(p.mechanism, &store, SeededNonceSource::new(2)).unwrap();
     let first = client.start().unwrap().unwrap();
     let ServerStep::Challenge(sf) = server.start(Some(&first)).unwrap() else {
@@ -402,32 +413,18 @@ fn iteration_bounds_enforced_by_client() {
     let e = client.step(&sf).unwrap_err();
     assert_eq!(e.condition(), Condition::MechanismTooWeak);
     // Above the maximum.
-    let mut client = ScramClient::new(p.mechanism, "u", "p", &mut SeededNonceSource::new(1))
-        .unwrap()
-        .password_prep(PasswordPrep::None);
+    let mut client = scram_sha1_client();
     let first = client.start().unwrap();
     assert!(first.is_some());
-    let first = String::from_utf8(first.unwrap()).unwrap();
-    let nonce = first.split(",r=").nth(1).unwrap();
-    let sf = format!("r={nonce}xyz,s=c2FsdA==,i=1000001");
+    let sf = fake_server_first(&first.unwrap(), 1_000_001);
     let e = client.step(sf.as_bytes()).unwrap_err();
     assert_eq!(e.condition(), Condition::MalformedRequest);
 }
 
 #[test]
 fn server_error_attribute_reaches_client() {
-    let mut client = ScramClient::new(
-        Mechanism::ScramSha1,
-        "u",
-        "p",
-        &mut SeededNonceSource::new(1),
-    )
-    .unwrap()
-    .password_prep(PasswordPrep::None)
-    .iterations(1..=10);
-    let first = String::from_utf8(client.start().unwrap().unwrap()).unwrap();
-    let nonce = first.split(",r=").nth(1).unwrap();
-    let sf = format!("r={nonce}xyz,s=c2FsdA==,i=2");
+    let mut client = scram_sha1_client().iterations(1..=10);
+    let sf = fake_server_first(&client.start().unwrap().unwrap(), 2);
     client.step(sf.as_bytes()).unwrap();
     let e = client.finish(Some(b"e=invalid-proof")).unwrap_err();
     assert_eq!(
@@ -439,18 +436,8 @@ fn server_error_attribute_reaches_client() {
 
 #[test]
 fn success_without_server_signature_is_not_success() {
-    let mut client = ScramClient::new(
-        Mechanism::ScramSha1,
-        "u",
-        "p",
-        &mut SeededNonceSource::new(1),
-    )
-    .unwrap()
-    .password_prep(PasswordPrep::None)
-    .iterations(1..=10);
-    let first = String::from_utf8(client.start().unwrap().unwrap()).unwrap();
-    let nonce = first.split(",r=").nth(1).unwrap();
-    let sf = format!("r={nonce}xyz,s=c2FsdA==,i=2");
+    let mut client = scram_sha1_client().iterations(1..=10);
+    let sf = fake_server_first(&client.start().unwrap().unwrap(), 2);
     client.step(sf.as_bytes()).unwrap();
     assert_eq!(
         client.finish(None).unwrap_err().condition(),
@@ -461,15 +448,9 @@ fn success_without_server_signature_is_not_success() {
 #[test]
 fn mandatory_extension_and_escaped_username() {
     let store = store_for(&Params {
-        mechanism: Mechanism::ScramSha1,
         username: "a,b=c".into(),
-        password: "p".into(),
-        salt: b"s".to_vec(),
-        iterations: 1,
-        authzid: None,
-        cb_type: ChannelBindingType::TlsExporter,
-        cb_data: vec![],
         seed: 0,
+        ..fixed_params(Mechanism::ScramSha1)
     });
     let mut client = ScramClient::new(
         Mechanism::ScramSha1,

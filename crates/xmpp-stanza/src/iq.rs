@@ -8,7 +8,7 @@ use xmpp_xml::{Element, ElementRef};
 
 use crate::error::ParseError;
 use crate::ns::ContentNs;
-use crate::stanza::{Common, build_common};
+use crate::stanza::{Attrs, Common};
 use crate::stanza_error::StanzaError;
 use crate::util::{child_elements, el, element_conversions, finish};
 
@@ -285,18 +285,22 @@ impl Iq {
         })
     }
 
+    /// The common attributes, for both serialisations.
+    fn attrs(&self) -> Attrs<'_> {
+        Attrs {
+            kind: Some(self.iq_type().as_str()),
+            id: Some(&self.id),
+            from: self.from.as_ref(),
+            to: self.to.as_ref(),
+            lang: self.lang.as_deref(),
+        }
+    }
+
     /// The `<iq/>` element.
     #[must_use]
     pub fn to_element(&self) -> Element {
         let ns = self.ns.as_str();
-        let mut b = build_common(
-            el(ns, "iq"),
-            Some(self.iq_type().as_str()),
-            Some(&self.id),
-            self.from.as_ref(),
-            self.to.as_ref(),
-            self.lang.as_deref(),
-        );
+        let mut b = self.attrs().build(el(ns, "iq"));
         match &self.payload {
             IqPayload::Get(p) | IqPayload::Set(p) => b = b.child(p.clone()),
             IqPayload::Result(p) => {
@@ -321,11 +325,7 @@ impl Iq {
     pub fn write_to(&self, out: &mut alloc::vec::Vec<u8>, stream_ns: Option<ContentNs>) {
         use crate::write::{Tag, decl, in_context};
         let mut t = Tag::start(out, "iq", decl(self.ns, stream_ns));
-        t.opt_jid("from", self.from.as_ref())
-            .attr("id", &self.id)
-            .opt_jid("to", self.to.as_ref())
-            .attr("type", self.iq_type().as_str())
-            .opt_lang(self.lang.as_deref());
+        self.attrs().write(&mut t);
         let w = in_context(self.ns);
         match &self.payload {
             IqPayload::Get(p) | IqPayload::Set(p) | IqPayload::Result(Some(p)) => {

@@ -10,7 +10,9 @@ use xmpp_xml::{Element, ElementRef};
 
 use crate::error::ParseError;
 use crate::ns::ContentNs;
-use crate::stanza::{Common, build_common};
+use crate::stanza::{
+    Attrs, Common, build_payloads, parse_error_child, require_error, write_payloads,
+};
 use crate::stanza_error::StanzaError;
 use crate::text::LangText;
 use crate::util::{child_elements, el, element_conversions, finish, opt_attr, text};
@@ -224,13 +226,7 @@ impl Message {
                         continue;
                     }
                     "error" if is_error => {
-                        if m.error.is_some() {
-                            return Err(ParseError::DuplicateChild {
-                                element: "message",
-                                child: "error",
-                            });
-                        }
-                        m.error = Some(StanzaError::parse(child)?);
+                        parse_error_child(&mut m.error, child, "message")?;
                         continue;
                     }
                     _ => {}
@@ -238,28 +234,26 @@ impl Message {
             }
             m.payloads.push(child.to_owned());
         }
-        if is_error && m.error.is_none() {
-            return Err(ParseError::MissingChild {
-                element: "message",
-                child: "error",
-            });
-        }
+        require_error(is_error, m.error.as_ref(), "message")?;
         Ok(m)
+    }
+
+    /// The common attributes, for both serialisations.
+    fn attrs(&self) -> Attrs<'_> {
+        Attrs {
+            kind: self.message_type.map(MessageType::as_str),
+            id: self.id.as_deref(),
+            from: self.from.as_ref(),
+            to: self.to.as_ref(),
+            lang: self.lang.as_deref(),
+        }
     }
 
     /// The `<message/>` element.
     #[must_use]
     pub fn to_element(&self) -> Element {
         let ns = self.ns.as_str();
-        let b = build_common(
-            el(ns, "message"),
-            self.message_type.map(MessageType::as_str),
-            self.id.as_deref(),
-            self.from.as_ref(),
-            self.to.as_ref(),
-            self.lang.as_deref(),
-        );
-        let mut b = b;
+        let mut b = self.attrs().build(el(ns, "message"));
         for s in &self.subjects {
             b = b.child(s.to_element_in(ns, "subject"));
         }
@@ -270,12 +264,7 @@ impl Message {
             let tb = opt_attr(el(ns, "thread"), "parent", t.parent.as_deref());
             b = b.child(finish(text(tb, &t.id), ns, "thread"));
         }
-        for p in &self.payloads {
-            b = b.child(p.clone());
-        }
-        if let Some(err) = &self.error {
-            b = b.child(err.to_element(self.ns));
-        }
+        let b = build_payloads(b, self.ns, &self.payloads, self.error.as_ref());
         finish(b, ns, "message")
     }
 }
@@ -286,13 +275,9 @@ impl Message {
     /// content namespace of the enclosing stream, whose declaration is then omitted
     /// (`None` outside a stream).
     pub fn write_to(&self, out: &mut Vec<u8>, stream_ns: Option<ContentNs>) {
-        use crate::write::{Tag, decl, in_context};
+        use crate::write::{Tag, decl};
         let mut t = Tag::start(out, "message", decl(self.ns, stream_ns));
-        t.opt_jid("from", self.from.as_ref())
-            .opt_attr("id", self.id.as_deref())
-            .opt_jid("to", self.to.as_ref())
-            .opt_attr("type", self.message_type.map(MessageType::as_str))
-            .opt_lang(self.lang.as_deref());
+        self.attrs().write(&mut t);
         for s in &self.subjects {
             t.lang_text("subject", None, s);
         }
@@ -306,15 +291,7 @@ impl Message {
                 c.end();
             });
         }
-        if !self.payloads.is_empty() || self.error.is_some() {
-            let w = in_context(self.ns);
-            for p in &self.payloads {
-                t.element(&w, p);
-            }
-            if let Some(err) = &self.error {
-                t.child(|out| err.write_inner(out, &w));
-            }
-        }
+        write_payloads(&mut t, self.ns, &self.payloads, self.error.as_ref());
         t.end();
     }
 }

@@ -11,7 +11,9 @@ use xmpp_xml::{Element, ElementRef};
 use crate::error::ParseError;
 use crate::message::pick;
 use crate::ns::ContentNs;
-use crate::stanza::{Common, build_common};
+use crate::stanza::{
+    Attrs, Common, build_payloads, parse_error_child, require_error, write_payloads,
+};
 use crate::stanza_error::StanzaError;
 use crate::text::LangText;
 use crate::util::{child_elements, el, element_conversions, finish, text};
@@ -257,10 +259,7 @@ impl Presence {
                         continue;
                     }
                     "error" if is_error => {
-                        if p.error.is_some() {
-                            return Err(dup("error"));
-                        }
-                        p.error = Some(StanzaError::parse(child)?);
+                        parse_error_child(&mut p.error, child, "presence")?;
                         continue;
                     }
                     _ => {}
@@ -268,27 +267,26 @@ impl Presence {
             }
             p.payloads.push(child.to_owned());
         }
-        if is_error && p.error.is_none() {
-            return Err(ParseError::MissingChild {
-                element: "presence",
-                child: "error",
-            });
-        }
+        require_error(is_error, p.error.as_ref(), "presence")?;
         Ok(p)
+    }
+
+    /// The common attributes, for both serialisations.
+    fn attrs(&self) -> Attrs<'_> {
+        Attrs {
+            kind: self.presence_type.map(PresenceType::as_str),
+            id: self.id.as_deref(),
+            from: self.from.as_ref(),
+            to: self.to.as_ref(),
+            lang: self.lang.as_deref(),
+        }
     }
 
     /// The `<presence/>` element.
     #[must_use]
     pub fn to_element(&self) -> Element {
         let ns = self.ns.as_str();
-        let mut b = build_common(
-            el(ns, "presence"),
-            self.presence_type.map(PresenceType::as_str),
-            self.id.as_deref(),
-            self.from.as_ref(),
-            self.to.as_ref(),
-            self.lang.as_deref(),
-        );
+        let mut b = self.attrs().build(el(ns, "presence"));
         if let Some(s) = self.show {
             b = b.child(finish(text(el(ns, "show"), s.as_str()), ns, "show"));
         }
@@ -304,12 +302,7 @@ impl Presence {
             ));
             buf.clear();
         }
-        for p in &self.payloads {
-            b = b.child(p.clone());
-        }
-        if let Some(err) = &self.error {
-            b = b.child(err.to_element(self.ns));
-        }
+        let b = build_payloads(b, self.ns, &self.payloads, self.error.as_ref());
         finish(b, ns, "presence")
     }
 }
@@ -318,13 +311,9 @@ impl Presence {
     /// Serialises the presence straight to bytes, as
     /// [`Message::write_to`](crate::Message::write_to) does.
     pub fn write_to(&self, out: &mut Vec<u8>, stream_ns: Option<ContentNs>) {
-        use crate::write::{Tag, decl, in_context};
+        use crate::write::{Tag, decl};
         let mut t = Tag::start(out, "presence", decl(self.ns, stream_ns));
-        t.opt_jid("from", self.from.as_ref())
-            .opt_attr("id", self.id.as_deref())
-            .opt_jid("to", self.to.as_ref())
-            .opt_attr("type", self.presence_type.map(PresenceType::as_str))
-            .opt_lang(self.lang.as_deref());
+        self.attrs().write(&mut t);
         if let Some(s) = self.show {
             t.child(|out| {
                 let mut c = Tag::start(out, "show", None);
@@ -342,15 +331,7 @@ impl Presence {
                 c.end();
             });
         }
-        if !self.payloads.is_empty() || self.error.is_some() {
-            let w = in_context(self.ns);
-            for p in &self.payloads {
-                t.element(&w, p);
-            }
-            if let Some(err) = &self.error {
-                t.child(|out| err.write_inner(out, &w));
-            }
-        }
+        write_payloads(&mut t, self.ns, &self.payloads, self.error.as_ref());
         t.end();
     }
 }

@@ -13,6 +13,7 @@ use crate::ns::ContentNs;
 use crate::presence::Presence;
 use crate::stanza_error::StanzaError;
 use crate::util::{element_conversions, jid_attr, lang_of, opt_attr, opt_jid, opt_lang};
+use crate::write::{Tag, in_context};
 
 /// The attributes common to all stanzas.
 pub(crate) struct Common {
@@ -42,20 +43,105 @@ impl Common {
     }
 }
 
-/// Adds the common attributes in the order `from id to type xml:lang`.
-pub(crate) fn build_common(
-    b: Builder,
-    kind: Option<&str>,
-    id: Option<&str>,
-    from: Option<&Jid>,
-    to: Option<&Jid>,
-    lang: Option<&str>,
+/// The common attributes of one stanza, borrowed for serialising it: each stanza type
+/// lists them once, and the element tree and the direct writer both take them from here,
+/// so the two serialisations cannot drift apart.
+pub(crate) struct Attrs<'a> {
+    pub(crate) kind: Option<&'a str>,
+    pub(crate) id: Option<&'a str>,
+    pub(crate) from: Option<&'a Jid>,
+    pub(crate) to: Option<&'a Jid>,
+    pub(crate) lang: Option<&'a str>,
+}
+
+impl Attrs<'_> {
+    /// Adds the attributes in the order `from id to type xml:lang`.
+    pub(crate) fn build(&self, b: Builder) -> Builder {
+        let b = opt_jid(b, "from", self.from);
+        let b = opt_attr(b, "id", self.id);
+        let b = opt_jid(b, "to", self.to);
+        let b = opt_attr(b, "type", self.kind);
+        opt_lang(b, self.lang)
+    }
+
+    /// Writes the attributes in the order [`Attrs::build`] adds them.
+    pub(crate) fn write(&self, t: &mut Tag<'_>) {
+        t.opt_jid("from", self.from)
+            .opt_attr("id", self.id)
+            .opt_jid("to", self.to)
+            .opt_attr("type", self.kind)
+            .opt_lang(self.lang);
+    }
+}
+
+/// Reads the `<error/>` child of an error message or presence into `slot`; a second
+/// one is a duplicate.
+pub(crate) fn parse_error_child(
+    slot: &mut Option<StanzaError>,
+    child: ElementRef<'_>,
+    element: &'static str,
+) -> Result<(), ParseError> {
+    if slot.is_some() {
+        return Err(ParseError::DuplicateChild {
+            element,
+            child: "error",
+        });
+    }
+    *slot = Some(StanzaError::parse(child)?);
+    Ok(())
+}
+
+/// A message or presence of type `error` must carry its `<error/>`
+/// ([RFC 6120 §8.3](https://www.rfc-editor.org/rfc/rfc6120#section-8.3)).
+pub(crate) fn require_error(
+    is_error: bool,
+    error: Option<&StanzaError>,
+    element: &'static str,
+) -> Result<(), ParseError> {
+    if is_error && error.is_none() {
+        return Err(ParseError::MissingChild {
+            element,
+            child: "error",
+        });
+    }
+    Ok(())
+}
+
+/// Appends the extension payloads, then the `<error/>`: the tail that message and
+/// presence share, in the order their documentation promises.
+pub(crate) fn build_payloads(
+    mut b: Builder,
+    ns: ContentNs,
+    payloads: &[Element],
+    error: Option<&StanzaError>,
 ) -> Builder {
-    let b = opt_jid(b, "from", from);
-    let b = opt_attr(b, "id", id);
-    let b = opt_jid(b, "to", to);
-    let b = opt_attr(b, "type", kind);
-    opt_lang(b, lang)
+    for p in payloads {
+        b = b.child(p.clone());
+    }
+    if let Some(err) = error {
+        b = b.child(err.to_element(ns));
+    }
+    b
+}
+
+/// Writes the payloads, then the error, as [`build_payloads`] appends them. The
+/// in-context writer is only built when there is something to write with it.
+pub(crate) fn write_payloads(
+    t: &mut Tag<'_>,
+    ns: ContentNs,
+    payloads: &[Element],
+    error: Option<&StanzaError>,
+) {
+    if payloads.is_empty() && error.is_none() {
+        return;
+    }
+    let w = in_context(ns);
+    for p in payloads {
+        t.element(&w, p);
+    }
+    if let Some(err) = error {
+        t.child(|out| err.write_inner(out, &w));
+    }
 }
 
 /// A stanza: `<message/>`, `<presence/>` or `<iq/>`

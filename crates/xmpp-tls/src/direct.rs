@@ -9,8 +9,8 @@ use rustls::{ClientConfig, ServerConfig};
 use crate::channel_binding::ChannelBindings;
 use crate::engine::TlsEngine;
 use crate::error::{NegotiationError, TlsError};
+use crate::handshake::poll_handshake;
 use crate::rustls_engine::RustlsEngine;
-use crate::starttls::poll_handshake;
 
 /// ALPN protocol id for client-to-server streams
 /// ([XEP-0368](https://xmpp.org/extensions/xep-0368.html)).

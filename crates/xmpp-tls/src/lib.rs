@@ -6,6 +6,7 @@ mod channel_binding;
 mod direct;
 mod engine;
 mod error;
+mod handshake;
 mod rustls_engine;
 mod starttls;
 

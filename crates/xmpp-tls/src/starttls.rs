@@ -9,8 +9,9 @@
 use xmpp_xml::{Element, STREAM_NS};
 
 use crate::channel_binding::ChannelBindings;
-use crate::engine::{HandshakeState, TlsEngine};
-use crate::error::{NegotiationError, TlsError, TlsErrorKind};
+use crate::engine::TlsEngine;
+use crate::error::NegotiationError;
+use crate::handshake::HandshakeStates;
 
 /// The STARTTLS namespace ([RFC 6120 §5.4.1](https://www.rfc-editor.org/rfc/rfc6120#section-5.4.1)).
 pub const NS_TLS: &str = "urn:ietf:params:xml:ns:xmpp-tls";
@@ -79,21 +80,22 @@ fn unexpected(e: &Element) -> NegotiationError {
     }
 }
 
-/// Checks the engine after a feed; `Some` with freshly exported channel bindings once
-/// the handshake has completed.
-pub(crate) fn poll_handshake<E: TlsEngine + ?Sized>(
-    engine: &E,
-) -> Result<Option<ChannelBindings>, NegotiationError> {
-    match engine.handshake_state() {
-        HandshakeState::InProgress => Ok(None),
-        HandshakeState::Failed => Err(NegotiationError::Tls(
-            engine
-                .error()
-                .cloned()
-                .unwrap_or_else(|| TlsError::new(TlsErrorKind::Other, "TLS engine failed")),
-        )),
-        HandshakeState::Complete => Ok(Some(ChannelBindings::export(engine)?)),
-    }
+impl InitiatorState {
+    /// The states the shared handshake steps move this side between.
+    const HANDSHAKE: HandshakeStates<Self> = HandshakeStates {
+        handshaking: Self::Handshaking,
+        secure: Self::Secure,
+        failed: Self::Failed,
+    };
+}
+
+impl ReceiverState {
+    /// The states the shared handshake steps move this side between.
+    const HANDSHAKE: HandshakeStates<Self> = HandshakeStates {
+        handshaking: Self::Handshaking,
+        secure: Self::Secure,
+        failed: Self::Failed,
+    };
 }
 
 /// Where the initiating entity's negotiation stands.
@@ -176,9 +178,7 @@ impl Initiator {
     }
 
     fn fail(&mut self, e: NegotiationError) -> NegotiationError {
-        self.state = InitiatorState::Failed;
-        self.bindings = None;
-        e
+        InitiatorState::HANDSHAKE.fail(&mut self.state, &mut self.bindings, e)
     }
 
     /// Handles the receiving entity's `<stream:features/>`
@@ -261,10 +261,7 @@ impl Initiator {
     /// # Errors
     /// [`NegotiationError::PlaintextInjection`] when `n > 0`.
     pub fn plaintext_received(&mut self, n: usize) -> Result<(), NegotiationError> {
-        if n > 0 && self.state == InitiatorState::Handshaking {
-            return Err(self.fail(NegotiationError::PlaintextInjection { bytes: n }));
-        }
-        Ok(())
+        InitiatorState::HANDSHAKE.plaintext_received(n, &mut self.state, &mut self.bindings)
     }
 
     /// Checks the engine after it was fed; returns `true` once the handshake has
@@ -278,20 +275,7 @@ impl Initiator {
         &mut self,
         engine: &E,
     ) -> Result<bool, NegotiationError> {
-        match self.state {
-            InitiatorState::Secure => return Ok(true),
-            InitiatorState::Handshaking => {}
-            _ => return Err(NegotiationError::InvalidState("no TLS handshake under way")),
-        }
-        match poll_handshake(engine) {
-            Ok(None) => Ok(false),
-            Ok(Some(b)) => {
-                self.bindings = Some(b);
-                self.state = InitiatorState::Secure;
-                Ok(true)
-            }
-            Err(e) => Err(self.fail(e)),
-        }
+        InitiatorState::HANDSHAKE.progress(engine, &mut self.state, &mut self.bindings)
     }
 }
 
@@ -383,9 +367,7 @@ impl Receiver {
     }
 
     fn fail(&mut self, e: NegotiationError) -> NegotiationError {
-        self.state = ReceiverState::Failed;
-        self.bindings = None;
-        e
+        ReceiverState::HANDSHAKE.fail(&mut self.state, &mut self.bindings, e)
     }
 
     /// Handles an element from the initiating entity after the features were sent.
@@ -445,10 +427,7 @@ impl Receiver {
     /// # Errors
     /// [`NegotiationError::PlaintextInjection`] when `n > 0`.
     pub fn plaintext_received(&mut self, n: usize) -> Result<(), NegotiationError> {
-        if n > 0 && self.state == ReceiverState::Handshaking {
-            return Err(self.fail(NegotiationError::PlaintextInjection { bytes: n }));
-        }
-        Ok(())
+        ReceiverState::HANDSHAKE.plaintext_received(n, &mut self.state, &mut self.bindings)
     }
 
     /// Checks the engine after it was fed; returns `true` once the handshake has
@@ -462,20 +441,7 @@ impl Receiver {
         &mut self,
         engine: &E,
     ) -> Result<bool, NegotiationError> {
-        match self.state {
-            ReceiverState::Secure => return Ok(true),
-            ReceiverState::Handshaking => {}
-            _ => return Err(NegotiationError::InvalidState("no TLS handshake under way")),
-        }
-        match poll_handshake(engine) {
-            Ok(None) => Ok(false),
-            Ok(Some(b)) => {
-                self.bindings = Some(b);
-                self.state = ReceiverState::Secure;
-                Ok(true)
-            }
-            Err(e) => Err(self.fail(e)),
-        }
+        ReceiverState::HANDSHAKE.progress(engine, &mut self.state, &mut self.bindings)
     }
 }
 
