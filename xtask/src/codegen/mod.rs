@@ -11,9 +11,9 @@ mod ucd;
 
 use std::path::PathBuf;
 
+use crate::prereqs::UCD_DIR as DEFAULT_UCD_DIR;
 use crate::run::workspace_root;
 
-const DEFAULT_UCD_DIR: &str = "/usr/share/unicode";
 const OUTPUT: &str = "crates/xmpp-precis/src/tables/generated.rs";
 
 pub fn run(args: &[String]) -> Result<(), String> {
