@@ -26,13 +26,15 @@ pub(crate) const UPPER: u8 = 2;
 pub(crate) const RESOURCE: u8 = 4;
 /// Byte allowed in a domain label or as the label separator, already in normal form.
 pub(crate) const DOMAIN: u8 = 8;
-/// `a`-`z` and `0`-`9`: normal in all three parts and under no placement rule, so the
-/// fast path steps over them.
+/// `a`-`z`: normal in all three parts and under no rule, so the fast path steps over
+/// them.
 const PLAIN: u8 = 16;
 /// `-`, which has placement rules in domain labels.
 const HYPHEN: u8 = 32;
 /// Allowed in a localpart but not in a domainpart (`!`, `_`, `+`, ...).
 const NOT_DOMAIN: u8 = 64;
+/// `0`-`9`: a name whose last label has one may be an IPv4 literal.
+const DIGIT: u8 = 128;
 
 /// The byte-class table: for each byte, the parts it may appear in and what the fast
 /// path has to note about it. Bytes that are valid nowhere (controls, DEL, non-ASCII)
@@ -52,8 +54,10 @@ const fn build_classes() -> [u8; 256] {
                 c |= LOCAL;
             }
         }
-        if ch.is_ascii_lowercase() || ch.is_ascii_digit() {
+        if ch.is_ascii_lowercase() {
             c |= DOMAIN | PLAIN;
+        } else if ch.is_ascii_digit() {
+            c |= DOMAIN | DIGIT;
         } else if ch == b'-' {
             c |= DOMAIN | HYPHEN;
         } else if ch == b'.' {
@@ -113,12 +117,19 @@ impl Fast {
     /// the end of the domainpart (the resourcepart keeps its case).
     #[inline]
     pub(crate) fn normalise(self, s: &mut str) -> Layout {
-        if self.lower
-            && let Some(head) = s.get_mut(..usize::from(self.layout.domain_end))
-        {
-            head.make_ascii_lowercase();
+        if self.lower {
+            lower_head(s, usize::from(self.layout.domain_end));
         }
         self.layout
+    }
+}
+
+/// Lowers `A`-`Z` in `s` up to `end`. Out of line, so that an input already in lower
+/// case, the usual one, pays only for the test of `lower`.
+#[inline(never)]
+fn lower_head(s: &mut str, end: usize) {
+    if let Some(head) = s.get_mut(..end) {
+        head.make_ascii_lowercase();
     }
 }
 
@@ -143,21 +154,24 @@ pub(crate) fn domain_is_normal(d: &str) -> bool {
 /// last, or in both positions 3 and 4, at most 253 octets in all, and a name of digits
 /// and dots is an IPv4 literal.
 ///
-/// One pass over the bytes. The lower-case letters that make up most of any JID are
-/// skipped eight at a time ([`skip_plain`]); each other byte is classified with the
-/// table: `/`, `@` and `.` move the split points, and any other byte either ends the
-/// fast path or only adds its class bits to `seen`, checked once at the end. The domain
-/// rules that need more than that are checked only for the few names they may concern
-/// ([`rare_domain_rules`]). This path runs for nearly every JID a server sees, so it is
-/// kept to a few instructions per byte (`examples/jid-profile.rs` counts them).
+/// One pass over the head (the part before the first `/`). The lower-case letters that
+/// make up most of any JID are skipped eight at a time ([`skip_plain`]); each other
+/// byte is classified with the table: `/`, `@` and `.` move the split points, and any
+/// other byte either ends the fast path or only adds its class bits to `seen`, checked
+/// once at the end. The domain rules that need more than that are checked only for the
+/// few names they may concern ([`rare_domain_rules`]): those with a hyphen, a label
+/// that might be too long, or a digit in the last label (which an IPv4 literal has).
+/// The resourcepart only has to be printable, eight bytes at a time, and a short one
+/// is one word ([`printable`]). This path runs for nearly every JID a server sees, so
+/// it is kept to a few instructions per byte (`examples/jid-profile.rs` counts them).
 #[inline]
 pub(crate) fn scan(s: &str) -> Option<Fast> {
     let b = s.as_bytes();
     // One past the '@' (0 before one is seen), and the start of the current label.
     let (mut domain_start, mut label_start) = (0, 0);
-    // The class bits of the other bytes since the '@' (UPPER: since the start), and
-    // NOT_DOMAIN for an empty label. Checked at the end, since a later '@' turns what
-    // came before into the localpart.
+    // The class bits of the other bytes since the '@' (UPPER: since the start; DIGIT:
+    // since the last '.'), and NOT_DOMAIN for an empty label. Checked at the end, since
+    // a later '@' turns what came before into the localpart.
     let mut seen = 0u8;
     let mut i = skip_plain(b, 0);
     while let Some(&c) = b.get(i) {
@@ -175,13 +189,15 @@ pub(crate) fn scan(s: &str) -> Option<Fast> {
                 seen &= UPPER;
             }
             b'.' => {
+                // A new label: the digits of the last one say nothing about it.
+                seen &= !DIGIT;
                 if i == label_start {
-                    seen |= NOT_DOMAIN;
+                    seen = empty_label(seen);
                 }
                 label_start = i + 1;
             }
-            // Upper-case letters, hyphens, localpart-only characters note their class;
-            // digits get here too and note nothing that is checked.
+            // Upper-case letters, hyphens, digits, localpart-only characters note their
+            // class.
             _ if class & (LOCAL | UPPER) != 0 => seen |= class,
             // Valid in neither a localpart nor a domainpart as they stand (space,
             // excluded characters, controls, non-ASCII, '[' of an IP literal).
@@ -191,22 +207,25 @@ pub(crate) fn scan(s: &str) -> Option<Fast> {
     }
     let slash = i;
 
-    let domain = b.get(domain_start..slash)?;
+    // `domain_start` is at most `slash`: were it not, the length would wrap to far above
+    // the limit.
+    let domain_len = slash.wrapping_sub(domain_start);
     // An empty last label is an empty domainpart or a final dot.
-    if seen & NOT_DOMAIN != 0 || slash == label_start || domain.len() > MAX_NAME {
+    if slash == label_start || domain_len > MAX_NAME {
         return None;
     }
-    let maybe_ipv4 = domain.last().is_some_and(u8::is_ascii_digit);
-    if (seen & HYPHEN != 0 || domain.len() > MAX_LABEL || maybe_ipv4) && !rare_domain_rules(domain)
+    if (seen & (NOT_DOMAIN | HYPHEN | DIGIT) != 0 || domain_len > MAX_LABEL)
+        && !rare_domain_rules(b.get(domain_start..slash), seen)
     {
         return None;
     }
 
     // The resourcepart: 1 to 1023 octets of printable ASCII or space.
-    if let Some(resource) = b.get(slash + 1..)
-        && (resource.is_empty() || resource.len() > MAX_PART || !all_in(resource, RESOURCE))
-    {
-        return None;
+    if slash < b.len() {
+        let len = b.len() - slash - 1;
+        if len == 0 || !printable(b, len) {
+            return None;
+        }
     }
     Some(Fast {
         layout: Layout {
@@ -217,15 +236,22 @@ pub(crate) fn scan(s: &str) -> Option<Fast> {
     })
 }
 
+/// `seen` with [`NOT_DOMAIN`] for an empty label. Out of line and cold, so that the
+/// usual non-empty label costs a branch that is not taken rather than a conditional
+/// move.
+#[cold]
+#[inline(never)]
+fn empty_label(seen: u8) -> u8 {
+    seen | NOT_DOMAIN
+}
+
 /// Skips the bytes from `i` on that need no look: returns the index of the first byte
-/// that is not `a`-`z` (or, among the last few bytes, not `a`-`z` or `0`-`9`), or
-/// `b.len()`.
+/// that is not `a`-`z`, or `b.len()`.
 ///
 /// Eight bytes at a time while there are eight ([`not_lower`]): such a word costs about
 /// as much as two steps of a loop over bytes, and most bytes of a JID are lower-case
-/// letters. (Also skipping digits in words costs more per word than it saves on the
-/// usual JID; the caller's table lookup handles them.) The last few bytes go through
-/// the byte-class table.
+/// letters. The last few bytes go one at a time. (Reading them as the last eight bytes
+/// of the input, masked, measured a few instructions more in all.)
 #[inline(always)]
 fn skip_plain(b: &[u8], mut i: usize) -> usize {
     while let Some(word) = b.get(i..i + 8) {
@@ -245,21 +271,72 @@ fn skip_plain(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Are the last `len` bytes of `b` (1 to `b.len()`), the resourcepart, at most 1023
+/// printable ASCII characters or spaces? The bytes before them are the head's, already
+/// known to be printable.
+///
+/// Eight bytes at a time ([`not_printable`]). A resourcepart of at most eight bytes in
+/// an input of at least eight, the usual case, takes one word: the last eight bytes,
+/// the head's among them too, being printable.
+#[inline(always)]
+fn printable(b: &[u8], len: usize) -> bool {
+    // The last eight bytes (for an input of fewer, the start wraps around and `get`
+    // gives `None`).
+    if let Some(last) = b.get(b.len().wrapping_sub(8)..)
+        && len <= 8
+        && let Some(last) = last.first_chunk::<8>()
+    {
+        return not_printable(u64::from_le_bytes(*last)) == 0;
+    }
+    len <= MAX_PART && printable_words(b.get(b.len() - len..).unwrap_or_default())
+}
+
+/// Are all bytes of `s` printable ASCII or space? Eight at a time; the last eight bytes
+/// may overlap bytes already checked, and a string shorter than eight goes byte by
+/// byte.
+#[inline(never)]
+fn printable_words(s: &[u8]) -> bool {
+    let (words, rest) = s.as_chunks::<8>();
+    if words
+        .iter()
+        .any(|w| not_printable(u64::from_le_bytes(*w)) != 0)
+    {
+        return false;
+    }
+    match s.last_chunk::<8>() {
+        Some(last) => rest.is_empty() || not_printable(u64::from_le_bytes(*last)) == 0,
+        None => all_in(s, RESOURCE),
+    }
+}
+
+/// The high bit of each byte of the word `w` that is not printable ASCII or space
+/// (`0x20`-`0x7e`), the bytes a resourcepart may not hold on the fast path: exact up to
+/// and including the lowest non-ASCII byte (see [`at_least`]).
+#[inline(always)]
+fn not_printable(w: u64) -> u64 {
+    let printable = at_least(w, b' ') & !at_least(w, 0x7f);
+    (!printable | w) & HIGHS
+}
+
 /// `0x01` in each byte of a word.
 const ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of each byte of a word.
 const HIGHS: u64 = ONES * 0x80;
 
-/// For each byte of `w`: its high bit set when the byte's low seven bits are at least
-/// `c` (`c` from `0x01` to `0x80`). Only the low seven bits of each byte are added to,
-/// and `0x7f + 0x80 - c` stays below `0x100`, so no carry crosses into the next byte.
+/// For each byte of `w` below `0x80`: its high bit set when the byte is at least `c`
+/// (`c` from `0x01` to `0x80`). Adding `0x80 - c` to such a byte stays below `0x100`,
+/// so it carries nothing into the byte above. A byte of `0x80` or more may carry, which
+/// makes the bits of the bytes above the lowest such byte unreliable: the callers mark
+/// that byte itself (`| w`) and use only the lowest marked byte or whether any byte is
+/// marked, so no answer depends on them. (Clearing the high bits first would make every
+/// byte exact, at one more operation and one more constant per word.)
 #[inline(always)]
 fn at_least(w: u64, c: u8) -> u64 {
-    (w & !HIGHS) + ONES * u64::from(0x80 - c)
+    w.wrapping_add(ONES * u64::from(0x80 - c))
 }
 
-/// The high bit of each byte of the word `w` that is not `a`-`z` (non-ASCII bytes, whose
-/// own high bit is set, included).
+/// The high bit of each byte of the word `w` that is not `a`-`z`, exact up to and
+/// including the lowest non-ASCII byte (see [`at_least`]).
 #[inline(always)]
 fn not_lower(w: u64) -> u64 {
     let lower = at_least(w, b'a') & !at_least(w, b'z' + 1);
@@ -267,10 +344,17 @@ fn not_lower(w: u64) -> u64 {
 }
 
 /// The domainpart rules that only some names need checked, kept off the common path:
-/// label lengths and hyphen placement, and a name of digits and dots (with at least one
-/// dot) must be a valid IPv4 literal.
+/// no empty label (`seen` has [`NOT_DOMAIN`] for one, and for localpart-only
+/// characters), label lengths and hyphen placement, and a name of digits and dots (with
+/// at least one dot) must be a valid IPv4 literal.
 #[inline(never)]
-fn rare_domain_rules(domain: &[u8]) -> bool {
+fn rare_domain_rules(domain: Option<&[u8]>, seen: u8) -> bool {
+    let Some(domain) = domain else {
+        return false;
+    };
+    if seen & NOT_DOMAIN != 0 {
+        return false;
+    }
     if ip::looks_like_ipv4(domain) {
         return ip::parse_ipv4(domain).is_some();
     }
@@ -284,7 +368,7 @@ mod tests {
     #[test]
     fn classes() {
         assert_eq!(CLASS[b'a' as usize], LOCAL | RESOURCE | DOMAIN | PLAIN);
-        assert_eq!(CLASS[b'7' as usize], LOCAL | RESOURCE | DOMAIN | PLAIN);
+        assert_eq!(CLASS[b'7' as usize], LOCAL | RESOURCE | DOMAIN | DIGIT);
         assert_eq!(CLASS[b'A' as usize], UPPER | RESOURCE);
         assert_eq!(CLASS[b' ' as usize], RESOURCE);
         assert_eq!(CLASS[b'"' as usize], RESOURCE);
@@ -316,6 +400,19 @@ mod tests {
             layout(&alloc::format!("a@{}", "b".repeat(63))),
             Some((2, 65, false))
         );
+        // Digits: only a last label with one asks whether the name is an IPv4 literal.
+        assert_eq!(layout("a@1.2.3.4"), Some((2, 9, false)));
+        assert_eq!(layout("user@192.0.2.1/res"), Some((5, 14, false)));
+        assert_eq!(layout("a@b.c1"), Some((2, 6, false)));
+        assert_eq!(layout("a@12345678.example"), Some((2, 18, false)));
+        assert_eq!(layout("a@example.12345678x"), Some((2, 19, false)));
+        assert_eq!(layout("u7@example.com"), Some((3, 14, false)));
+        // Resourceparts of one word (the last eight bytes), shorter inputs, longer ones.
+        assert_eq!(layout("a@b/c"), Some((2, 3, false)));
+        assert_eq!(layout("a@b/ ~"), Some((2, 3, false)));
+        assert_eq!(layout("user@example.com/12345678"), Some((5, 16, false)));
+        assert_eq!(layout("user@example.com/123456789"), Some((5, 16, false)));
+        assert_eq!(layout("user@example.com/a/b@c d"), Some((5, 16, false)));
         for s in [
             "",
             "user@example.com.",
@@ -337,6 +434,18 @@ mod tests {
             "ü@example.com",
             "user@exa_mple.com",
             "user@example.com/\u{7f}",
+            "a@1.2.3.999",
+            "a@1.2.3.04",
+            "a@1.2.3.4.5",
+            "a@b/\u{7f}",
+            "a@b/\t",
+            "a@b/é",
+            "user@example.com/1234567\u{7f}",
+            "user@example.com/\u{0}2345678",
+            "user@example.com/123456789\u{1f}",
+            "user@example.com/1\u{7f}3456789",
+            "user@example.com/résource",
+            "user@example.com/\u{80}",
         ] {
             assert_eq!(layout(s), None, "{s}");
         }

@@ -120,6 +120,52 @@ fn fast_path_agrees_at_the_limits() {
     }
 }
 
+/// Names of digits and dots (IPv4 literals or nearly), labels with digits, and short
+/// resourceparts with the odd control, DEL or non-ASCII character, where the fast path
+/// takes its shortcuts (one word for the resourcepart, digits only checked in the last
+/// label).
+fn digits_and_resources() -> impl Strategy<Value = String> {
+    "([a-z0-9]{1,9}@)?([0-9a-c]{0,4}\\.){0,4}[0-9a-c]{0,4}(/[a-z ~\\x00\\x1f\\x7fé]{0,12})?"
+}
+
+/// Inputs at the fast path's shortcuts: digits in the last label or elsewhere, and
+/// resourceparts within the last eight bytes, shorter inputs, and longer resourceparts.
+#[test]
+fn fast_path_agrees_on_examples() {
+    for s in [
+        "a@1.2.3.4",
+        "a@1.2.3.999",
+        "a@1.2.3.04",
+        "a@1.2.3",
+        "a@1.2.3.4.5",
+        "1.2.3.4",
+        "a@b.c1",
+        "a@b.1c",
+        "a@b.1",
+        "a@12345678.example",
+        "a@example.12345678x",
+        "a@example.12345678",
+        "u7@example.com",
+        "a@b/c",
+        "a@b/ ~",
+        "a@b/\u{7f}",
+        "a@b/é",
+        "user@example.com/12345678",
+        "user@example.com/123456789",
+        "user@example.com/a/b@c d",
+        "user@example.com/1234567\u{7f}",
+        "user@example.com/\u{0}2345678",
+        "user@example.com/123456789\u{1f}",
+        "user@example.com/1\u{7f}3456789",
+        "user@example.com/résource",
+        "a.b.c.d@1.2.3.4/x",
+    ] {
+        fast_path_agrees_on(s)
+            .map_err(|e| format!("{s:?}: {e}"))
+            .unwrap();
+    }
+}
+
 /// Mostly the usual characters, so that many strings are normal JIDs.
 fn plainish() -> impl Strategy<Value = String> {
     "[a-z0-9]{0,6}[@.\\-]?[a-z0-9.\\-]{0,12}[/@]?[a-z0-9 A/.@\\-]{0,8}[a-z0-9.\\-@/]{0,40}"
@@ -131,7 +177,9 @@ proptest! {
     /// The fast path takes exactly the ASCII strings whose normal form is themselves
     /// with the head lowered (IP literals aside), and gives what the full path gives.
     #[test]
-    fn fast_path_agrees(s in prop_oneof![asciiish(), plainish(), ascii(), structured()]) {
+    fn fast_path_agrees(
+        s in prop_oneof![asciiish(), plainish(), ascii(), structured(), digits_and_resources()]
+    ) {
         fast_path_agrees_on(&s)?;
     }
 }
