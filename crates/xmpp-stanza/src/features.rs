@@ -209,7 +209,10 @@ impl StreamFeatures {
                 (SASL_CB, "sasl-channel-binding") if f.channel_binding.is_none() => {
                     f.channel_binding = Some(ChannelBindingTypes::parse(c));
                 }
-                (BIND, "bind") if !f.bind && c.children().next().is_none() => f.bind = true,
+                // Its content is not defined by RFC 6120 §7.4, but servers put things
+                // there (Prosody 0.12 sends `<required/>`), which must not hide the
+                // feature.
+                (BIND, "bind") if !f.bind => f.bind = true,
                 (SESSION, "session") if f.session.is_none() => {
                     f.session = Some(SessionFeature {
                         optional: c.get_child(SESSION, "optional").is_some(),

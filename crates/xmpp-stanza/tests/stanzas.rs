@@ -327,6 +327,19 @@ fn sasl_payload_forms() {
 }
 
 #[test]
+fn bind_feature_with_content_is_still_bind() {
+    // Prosody 0.12 advertises `<bind><required/></bind>`; RFC 6120 §7.4 defines no
+    // content, so whatever is inside must not hide the feature.
+    let f = StreamFeatures::try_from(&one(
+        "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><required/></bind>\
+         </stream:features>",
+    ))
+    .unwrap();
+    assert!(f.bind);
+    assert!(f.others.is_empty());
+}
+
+#[test]
 fn features_details() {
     let f = StreamFeatures::try_from(&one("<stream:features>\
            <mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
