@@ -65,6 +65,17 @@ pub(crate) fn is_namespace_name(s: &str) -> bool {
     })
 }
 
+/// [`is_namespace_name`] for bytes the parser has already checked as UTF-8.
+pub(crate) fn is_namespace_name_bytes(s: &[u8]) -> bool {
+    // Printable ASCII, checked without early exit so that it vectorises.
+    if s.iter()
+        .fold(true, |ok, &b| ok & (b.wrapping_sub(0x21) < 0x5E))
+    {
+        return true;
+    }
+    core::str::from_utf8(s).is_ok_and(is_namespace_name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +90,10 @@ mod tests {
         assert!(!is_ncname("a\u{37E}") && is_ncname("a\u{B7}"));
         assert!(is_namespace_name("jabber:client") && is_namespace_name(""));
         assert!(!is_namespace_name("a b") && !is_namespace_name("a\u{85}"));
+        assert!(
+            is_namespace_name_bytes(b"urn:x") && is_namespace_name_bytes("urn:\u{E9}".as_bytes())
+        );
+        assert!(!is_namespace_name_bytes(b"a b") && !is_namespace_name_bytes("a\u{85}".as_bytes()));
+        assert!(!is_namespace_name_bytes(b"\xFF"));
     }
 }

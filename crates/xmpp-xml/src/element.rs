@@ -22,6 +22,13 @@ impl Span {
         let start = self.start as usize;
         buf.get(start..start + self.len as usize).unwrap_or("")
     }
+
+    /// The bytes of the span in a byte buffer (a tree under construction).
+    #[inline]
+    pub(crate) fn bytes(self, buf: &[u8]) -> &[u8] {
+        let start = self.start as usize;
+        buf.get(start..start + self.len as usize).unwrap_or(&[])
+    }
 }
 
 /// One node of the flat tree. Attributes follow their element; an element's subtree ends

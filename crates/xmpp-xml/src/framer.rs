@@ -133,7 +133,38 @@ impl Framer {
     /// Offers bytes; returns how many were taken (possibly fewer than offered when the
     /// input buffer is full; drain [`Framer::poll`] and offer the rest again). Takes
     /// nothing after an error. Frames and errors come out of [`Framer::poll`].
+    #[inline]
     pub fn feed(&mut self, data: &[u8]) -> usize {
+        // The common case for small pieces: nothing buffered, pending or failed.
+        if self.start == self.input.len() && self.error.is_none() && !self.parser.has_frame() {
+            self.input.clear();
+            self.start = 0;
+            // Parse straight from `data` up to the first frame (no copy), then buffer what
+            // follows it.
+            return match self.parser.run(data) {
+                Ok(n) if n == data.len() => n,
+                r => self.after_run(data, r),
+            };
+        }
+        self.feed_buffered(data)
+    }
+
+    /// A direct parse of `data` that stopped early: at a frame (buffer what follows) or
+    /// at an error.
+    #[inline(never)]
+    fn after_run(&mut self, data: &[u8], r: Result<usize, (usize, Error)>) -> usize {
+        match r {
+            Ok(n) => n + self.buffer(&data[n..]),
+            Err((n, e)) => {
+                self.error = Some(e);
+                self.reported = false;
+                n
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn feed_buffered(&mut self, data: &[u8]) -> usize {
         if self.error.is_some() {
             return 0;
         }
@@ -141,16 +172,10 @@ impl Framer {
             self.input.clear();
             self.start = 0;
             if !self.parser.has_frame() {
-                // Nothing buffered, nothing pending: parse straight from `data` up to the
-                // first frame (no copy), then buffer what follows it.
-                return match self.parser.run(data) {
+                let r = self.parser.run(data);
+                return match r {
                     Ok(n) if n == data.len() => n,
-                    Ok(n) => n + self.buffer(&data[n..]),
-                    Err((n, e)) => {
-                        self.error = Some(e);
-                        self.reported = false;
-                        n
-                    }
+                    r => self.after_run(data, r),
                 };
             }
         } else if self.start > 0 && self.start >= self.input.len() / 2 {
@@ -178,11 +203,17 @@ impl Framer {
 
     /// The next frame, `Some(Err(_))` once if the stream is broken, or `None` when more
     /// input is needed.
+    #[inline]
     pub fn poll(&mut self) -> Option<Result<Frame, Error>> {
         // The common case after a `feed` that completed no frame: nothing to do.
         if self.start >= self.input.len() && self.error.is_none() && !self.parser.has_frame() {
             return None;
         }
+        self.poll_more()
+    }
+
+    #[inline(never)]
+    fn poll_more(&mut self) -> Option<Result<Frame, Error>> {
         if let Some(f) = self.parser.take_frame() {
             return Some(Ok(f));
         }

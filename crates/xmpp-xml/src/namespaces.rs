@@ -1,7 +1,6 @@
 //! Namespace scopes ([Namespaces in XML 1.0](https://www.w3.org/TR/xml-names/)): a stack of
 //! `(prefix, namespace name)` bindings in one string buffer, with the `xml` prefix built in.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 /// The namespace bound to the `xml` prefix.
@@ -24,7 +23,7 @@ pub(crate) type DeclError = &'static str;
 /// Stack of in-scope namespace bindings.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct NsStack {
-    pub(crate) buf: String,
+    pub(crate) buf: Vec<u8>,
     pub(crate) bindings: Vec<Binding>,
 }
 
@@ -54,29 +53,29 @@ impl NsStack {
 
     /// Validates and pushes the declaration `xmlns:prefix="uri"` (`prefix` empty for the
     /// default namespace). Checks the rules of Namespaces in XML 1.0 §3 and its errata.
-    pub(crate) fn declare(&mut self, prefix: &str, uri: &str) -> Result<(), DeclError> {
-        if prefix == "xmlns" {
+    pub(crate) fn declare(&mut self, prefix: &[u8], uri: &[u8]) -> Result<(), DeclError> {
+        if prefix == b"xmlns" {
             return Err("the xmlns prefix cannot be declared");
         }
-        if prefix == "xml" {
-            return if uri == XML_NS {
+        if prefix == b"xml" {
+            return if uri == XML_NS.as_bytes() {
                 Ok(())
             } else {
                 Err("the xml prefix cannot be rebound")
             };
         }
-        if uri == XML_NS || uri == XMLNS_NS {
+        if uri == XML_NS.as_bytes() || uri == XMLNS_NS.as_bytes() {
             return Err("reserved namespace name bound to another prefix");
         }
         if !prefix.is_empty() && uri.is_empty() {
             return Err("a prefix cannot be bound to the empty namespace");
         }
-        if !crate::chars::is_namespace_name(uri) {
+        if !crate::chars::is_namespace_name_bytes(uri) {
             return Err("namespace name contains whitespace or control characters");
         }
         let prefix_start = self.buf.len() as u32;
-        self.buf.push_str(prefix);
-        self.buf.push_str(uri);
+        self.buf.extend_from_slice(prefix);
+        self.buf.extend_from_slice(uri);
         self.bindings.push(Binding {
             prefix_start,
             prefix_len: prefix.len() as u32,
@@ -87,14 +86,14 @@ impl NsStack {
 
     /// The namespace bound to `prefix` (`""` for the default namespace, which is the empty
     /// namespace when undeclared); `None` for an undeclared prefix.
-    pub(crate) fn resolve(&self, prefix: &str) -> Option<&str> {
+    pub(crate) fn resolve(&self, prefix: &[u8]) -> Option<&[u8]> {
         self.resolve_id(prefix).map(|(_, uri)| uri)
     }
 
     /// Like [`NsStack::resolve`], also returning an identity for the binding found
     /// (equal identities mean equal namespace names while the binding is in scope).
     #[inline]
-    pub(crate) fn resolve_id(&self, prefix: &str) -> Option<(u32, &str)> {
+    pub(crate) fn resolve_id(&self, prefix: &[u8]) -> Option<(u32, &[u8])> {
         for (i, b) in self.bindings.iter().enumerate().rev() {
             if b.prefix_len as usize != prefix.len() {
                 continue;
@@ -109,8 +108,8 @@ impl NsStack {
             }
         }
         match prefix {
-            "" => Some((u32::MAX, "")),
-            "xml" => Some((u32::MAX - 1, XML_NS)),
+            b"" => Some((u32::MAX, b"")),
+            b"xml" => Some((u32::MAX - 1, XML_NS.as_bytes())),
             _ => None,
         }
     }
@@ -118,25 +117,25 @@ impl NsStack {
     /// The namespace name of the binding identified by `id` (from
     /// [`NsStack::resolve_id`], while it is in scope).
     #[inline]
-    pub(crate) fn uri(&self, id: u32) -> &str {
+    pub(crate) fn uri(&self, id: u32) -> &[u8] {
         match id {
-            u32::MAX => "",
-            0xFFFF_FFFE => XML_NS,
-            i => self.bindings.get(i as usize).map_or("", |b| {
+            u32::MAX => b"",
+            0xFFFF_FFFE => XML_NS.as_bytes(),
+            i => self.bindings.get(i as usize).map_or(b"", |b| {
                 let us = (b.prefix_start + b.prefix_len) as usize;
-                self.buf.get(us..us + b.uri_len as usize).unwrap_or("")
+                self.buf.get(us..us + b.uri_len as usize).unwrap_or(b"")
             }),
         }
     }
 
     /// Bindings from `mark` on, as `(prefix, uri)`.
-    pub(crate) fn since(&self, mark: usize) -> impl Iterator<Item = (&str, &str)> {
+    pub(crate) fn since(&self, mark: usize) -> impl Iterator<Item = (&[u8], &[u8])> {
         self.bindings.get(mark..).unwrap_or(&[]).iter().map(|b| {
             let ps = b.prefix_start as usize;
             let us = ps + b.prefix_len as usize;
             (
-                self.buf.get(ps..us).unwrap_or(""),
-                self.buf.get(us..us + b.uri_len as usize).unwrap_or(""),
+                self.buf.get(ps..us).unwrap_or(b""),
+                self.buf.get(us..us + b.uri_len as usize).unwrap_or(b""),
             )
         })
     }
@@ -149,25 +148,25 @@ mod tests {
     #[test]
     fn scopes() {
         let mut s = NsStack::default();
-        assert_eq!(s.resolve(""), Some(""));
-        assert_eq!(s.resolve("xml"), Some(XML_NS));
-        assert_eq!(s.resolve("a"), None);
-        s.declare("", "jabber:client").unwrap();
-        s.declare("a", "urn:a").unwrap();
+        assert_eq!(s.resolve(b""), Some(&b""[..]));
+        assert_eq!(s.resolve(b"xml"), Some(XML_NS.as_bytes()));
+        assert_eq!(s.resolve(b"a"), None);
+        s.declare(b"", b"jabber:client").unwrap();
+        s.declare(b"a", b"urn:a").unwrap();
         let m = s.len();
-        s.declare("a", "urn:b").unwrap();
-        s.declare("", "").unwrap();
-        assert_eq!(s.resolve("a"), Some("urn:b"));
-        assert_eq!(s.resolve(""), Some(""));
+        s.declare(b"a", b"urn:b").unwrap();
+        s.declare(b"", b"").unwrap();
+        assert_eq!(s.resolve(b"a"), Some(&b"urn:b"[..]));
+        assert_eq!(s.resolve(b""), Some(&b""[..]));
         s.truncate(m);
-        assert_eq!(s.resolve("a"), Some("urn:a"));
-        assert_eq!(s.resolve(""), Some("jabber:client"));
-        assert!(s.declare("xmlns", "x").is_err());
-        assert!(s.declare("xml", "x").is_err());
-        assert!(s.declare("xml", XML_NS).is_ok());
-        assert!(s.declare("b", XML_NS).is_err());
-        assert!(s.declare("", XMLNS_NS).is_err());
-        assert!(s.declare("b", "").is_err());
-        assert!(s.declare("b", "urn:\tx").is_err());
+        assert_eq!(s.resolve(b"a"), Some(&b"urn:a"[..]));
+        assert_eq!(s.resolve(b""), Some(&b"jabber:client"[..]));
+        assert!(s.declare(b"xmlns", b"x").is_err());
+        assert!(s.declare(b"xml", b"x").is_err());
+        assert!(s.declare(b"xml", XML_NS.as_bytes()).is_ok());
+        assert!(s.declare(b"b", XML_NS.as_bytes()).is_err());
+        assert!(s.declare(b"", XMLNS_NS.as_bytes()).is_err());
+        assert!(s.declare(b"b", b"").is_err());
+        assert!(s.declare(b"b", b"urn:\tx").is_err());
     }
 }

@@ -432,6 +432,30 @@ fn duplicate_attributes() {
 }
 
 #[test]
+fn duplicate_attributes_among_many() {
+    // Names that share length and first byte are told apart, whatever their number.
+    for n in [2usize, 15, 16, 17, 40] {
+        let names: Vec<String> = (0..n).map(|i| format!("a{i:02}")).collect();
+        let attrs: String = names.iter().map(|a| format!(" {a}='1'")).collect();
+        ok(&stream(&format!("<e{attrs}/>")));
+        for at in [0, n / 2, n - 1] {
+            let dup = format!("<e{attrs} {}='2'/>", names[at]);
+            fails(&stream(&dup), Condition::NotWellFormed);
+            let dup = format!(
+                "<e xmlns:p='u' xmlns:q='u'{attrs} p:{0}='2' q:{0}='3'/>",
+                names[at]
+            );
+            fails(&stream(&dup), Condition::NotWellFormed);
+        }
+    }
+    // On the stream header too, where other attribute errors are invalid-namespace.
+    fails(
+        b"<stream:stream xmlns:stream='http://etherx.jabber.org/streams' to='a' to='b'>",
+        Condition::NotWellFormed,
+    );
+}
+
+#[test]
 fn undeclared_prefixes() {
     fails(&stream("<p:a/>"), Condition::NotWellFormed);
     fails(&stream("<a p:b='1'/>"), Condition::NotWellFormed);

@@ -2,7 +2,7 @@
 //! structure handled in one go when a piece holds them, with exactly the checks and state
 //! changes of the character-at-a-time path (which handles everything unusual).
 
-use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::{NameState, Parser, State};
 use crate::chars::is_ncname_start;
@@ -30,7 +30,7 @@ const fn ascii_table(extra_excl: [u8; 3], allow_ws: bool) -> [bool; 128] {
     t
 }
 /// ASCII `NameChar`s other than the colon.
-static NAME_ASCII: [bool; 256] = {
+pub(super) static NAME_ASCII: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
     while i < 128 {
@@ -40,27 +40,31 @@ static NAME_ASCII: [bool; 256] = {
     }
     t
 };
-static TEXT_SAFE: [bool; 128] = ascii_table([b']', b'<', b'<'], true);
-static ATTR_SAFE_DQ: [bool; 128] = ascii_table([b'"', b'<', b'<'], false);
-static ATTR_SAFE_SQ: [bool; 128] = ascii_table([b'\'', b'<', b'<'], false);
+pub(super) static TEXT_SAFE: [bool; 128] = ascii_table([b']', b'<', b'<'], true);
+pub(super) static ATTR_SAFE_DQ: [bool; 128] = ascii_table([b'"', b'<', b'<'], false);
+pub(super) static ATTR_SAFE_SQ: [bool; 128] = ascii_table([b'\'', b'<', b'<'], false);
 const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-/// Whether any byte of `w` is below 0x20 or equal to `a`, `b` or `c` (bytes >= 0x80
-/// never match). Exact: borrows only propagate above a byte that matches.
+pub(super) const HI: u64 = 0x8080_8080_8080_8080;
+/// Bit 7 of every byte of `w` below 0x20 or equal to `a`, `b` or `c` (bytes >= 0x80
+/// never match). Borrows only propagate above a byte that matches, so the lowest bit
+/// set is always exact.
 #[inline]
-fn swar_special(w: u64, a: u8, b: u8, c: u8) -> bool {
+pub(super) fn special_mask(w: u64, a: u8, b: u8, c: u8) -> u64 {
     let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
     let less = w.wrapping_sub(LO * 0x20) & !w & HI;
-    (less
-        | zero(w ^ (LO * u64::from(a)))
+    less | zero(w ^ (LO * u64::from(a)))
         | zero(w ^ (LO * u64::from(b)))
-        | zero(w ^ (LO * u64::from(c))))
-        != 0
+        | zero(w ^ (LO * u64::from(c)))
+}
+/// Whether any byte of `w` is below 0x20 or equal to `a`, `b` or `c`.
+#[cfg(test)]
+fn swar_special(w: u64, a: u8, b: u8, c: u8) -> bool {
+    special_mask(w, a, b, c) != 0
 }
 /// Length of the prefix of `input[..lim]` free of bytes below 0x20 and of `a`, `b`, `c`,
 /// eight bytes at a time; also whether a byte >= 0x80 was seen.
 #[inline]
-fn scan_words(input: &[u8], lim: usize, a: u8, b: u8, c: u8) -> (usize, bool) {
+pub(super) fn scan_words(input: &[u8], lim: usize, a: u8, b: u8, c: u8) -> (usize, bool) {
     let mut n = 0;
     let mut high = 0u64;
     while n + 8 <= lim {
@@ -68,7 +72,7 @@ fn scan_words(input: &[u8], lim: usize, a: u8, b: u8, c: u8) -> (usize, bool) {
             break;
         };
         let w = u64::from_le_bytes(word);
-        if swar_special(w, a, b, c) {
+        if special_mask(w, a, b, c) != 0 {
             break;
         }
         high |= w;
@@ -78,90 +82,114 @@ fn scan_words(input: &[u8], lim: usize, a: u8, b: u8, c: u8) -> (usize, bool) {
 }
 /// Appends the longest prefix of `run` that is valid UTF-8 made of XML `Char`s only
 /// (the caller has excluded ASCII controls) and returns its length; stops before a
-/// character split by the piece boundary. `ascii` says the run has no byte >= 0x80.
+/// character split by the piece boundary. `ascii` says the run has no byte >= 0x80, so
+/// there is nothing to decode.
 #[inline]
-fn push_run(buf: &mut String, run: &[u8], ascii: bool) -> usize {
-    if let [b] = run
-        && *b < 0x80
-    {
-        buf.push(char::from(*b));
-        return 1;
-    }
-    push_run_slow(buf, run, ascii)
+fn push_run(buf: &mut Vec<u8>, run: &[u8], ascii: bool) -> usize {
+    let n = if ascii { run.len() } else { utf8_prefix(run) };
+    buf.extend_from_slice(&run[..n]);
+    n
 }
 
-fn push_run_slow(buf: &mut String, run: &[u8], ascii: bool) -> usize {
-    if ascii && run.len() <= 4 {
-        buf.extend(run.iter().map(|&b| char::from(b)));
-        return run.len();
+/// Length of the longest prefix of `run` that is UTF-8 made of XML `Char`s.
+pub(super) fn utf8_prefix(run: &[u8]) -> usize {
+    let valid = match core::str::from_utf8(run) {
+        Ok(s) => s.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    // U+FFFE and U+FFFF are valid UTF-8 but not XML characters: EF BF BE / EF BF BF.
+    let b = &run[..valid];
+    if !b.contains(&0xEF) {
+        return valid;
     }
-    let s = match core::str::from_utf8(run) {
-        Ok(s) => s,
-        Err(e) => core::str::from_utf8(&run[..e.valid_up_to()]).unwrap_or(""),
-    };
-    let s = if ascii {
-        s
-    } else {
-        // U+FFFE and U+FFFF are valid UTF-8 but not XML characters: EF BF BE / EF BF BF.
-        let b = s.as_bytes();
-        let mut i = 0;
-        let mut cut = b.len();
-        while i + 2 < b.len() {
-            if b[i] == 0xEF && b[i + 1] == 0xBF && b[i + 2] >= 0xBE {
-                cut = i;
-                break;
-            }
-            i += 1;
+    let mut i = 0;
+    while i + 2 < b.len() {
+        if b[i] == 0xEF && b[i + 1] == 0xBF && b[i + 2] >= 0xBE {
+            return i;
         }
-        s.get(..cut).unwrap_or("")
-    };
-    buf.push_str(s);
-    s.len()
+        i += 1;
+    }
+    valid
+}
+
+/// The character and length of the complete predefined entity reference (`&lt;`,
+/// `&gt;`, `&amp;`, `&apos;`, `&quot;`) at the start of `input`, if there is one.
+#[inline]
+fn predefined_ref(input: &[u8]) -> Option<(u8, usize)> {
+    match input.get(1..4)? {
+        b"lt;" => Some((b'<', 4)),
+        b"gt;" => Some((b'>', 4)),
+        b"amp" if input.get(4) == Some(&b';') => Some((b'&', 5)),
+        b"apo" if input.get(4..6) == Some(b"s;") => Some((b'\'', 6)),
+        b"quo" if input.get(4..6) == Some(b"t;") => Some((b'"', 6)),
+        _ => None,
+    }
 }
 
 impl Parser {
     pub(super) fn fast_text(&mut self, input: &[u8]) -> usize {
-        let Some(top) = self.open.last() else {
-            return 0;
-        };
-        let text_room = self.limits.max_text_bytes.saturating_sub(top.text as usize);
-        // Never grow a buffer here: stop where its capacity ends.
-        let cap_room = self.cur.buf.capacity() - self.cur.buf.len();
-        let lim = input
-            .len()
-            .min(text_room)
-            .min(self.byte_room())
-            .min(cap_room);
-        let (mut n, wide) = scan_words(input, lim, b'<', b'&', b']');
-        let mut high = if wide { 0x80 } else { 0 };
-        while n < lim {
-            let b = input[n];
-            if b < 0x80 && !TEXT_SAFE[b as usize] {
-                break;
+        let mut n = 0;
+        loop {
+            let Some(top) = self.open.last() else {
+                return n;
+            };
+            let text_room = self.limits.max_text_bytes.saturating_sub(top.text as usize);
+            // Never grow a buffer here: stop where its capacity ends.
+            let cap_room = self.cur.buf.capacity() - self.cur.buf.len();
+            let byte_room = self.byte_room().saturating_sub(n);
+            let rest = &input[n..];
+            let lim = rest.len().min(text_room).min(byte_room).min(cap_room);
+            let (mut m, wide) = scan_words(rest, lim, b'<', b'&', b']');
+            let mut high = if wide { 0x80 } else { 0 };
+            while m < lim {
+                let b = rest[m];
+                if b < 0x80 && !TEXT_SAFE[b as usize] {
+                    break;
+                }
+                high |= b;
+                m += 1;
             }
-            high |= b;
-            n += 1;
-        }
-        if n > 0 {
-            let before = self.cur.buf.len();
-            n = push_run(&mut self.cur.buf, &input[..n], high < 0x80);
-            if n > 0 && self.text_open.is_none() {
-                self.text_open = Some(before as u32);
+            if m > 0 {
+                let before = self.cur.buf.len();
+                m = push_run(&mut self.cur.buf, &rest[..m], high < 0x80);
+                if m > 0 && self.text_open.is_none() {
+                    self.text_open = Some(before as u32);
+                }
+                if let Some(top) = self.open.last_mut() {
+                    top.text += m as u32;
+                }
+                n += m;
             }
-            if let Some(top) = self.open.last_mut() {
-                top.text += n as u32;
+            match rest.get(m) {
+                // The `<` that ends the run (inside a stanza it only changes the state).
+                Some(b'<') if m < byte_room => {
+                    self.state = State::Lt;
+                    return n + 1;
+                }
+                // A complete predefined entity reference: its character, as the
+                // character path would add it.
+                Some(b'&') => {
+                    let Some((c, len)) = predefined_ref(&rest[m..]) else {
+                        return n;
+                    };
+                    if m + len > byte_room
+                        || text_room <= m
+                        || self.cur.buf.len() == self.cur.buf.capacity()
+                    {
+                        return n;
+                    }
+                    if self.text_open.is_none() {
+                        self.text_open = Some(self.cur.buf.len() as u32);
+                    }
+                    self.cur.buf.push(c);
+                    if let Some(top) = self.open.last_mut() {
+                        top.text += 1;
+                    }
+                    n += len;
+                }
+                _ => return n,
             }
         }
-        // The `<` that ends the run (inside a stanza it only changes the state).
-        if input.get(n) == Some(&b'<') && n < self.byte_room() {
-            self.state = State::Lt;
-            n += 1;
-        }
-        n
-    }
-    pub(super) fn fast_attr(&mut self, input: &[u8], q: u8) -> usize {
-        let room = self.byte_room();
-        self.fast_attr_in(input, q, room)
     }
     /// Bulk attribute value characters, at most `room` bytes.
     pub(super) fn fast_attr_in(&mut self, input: &[u8], q: u8, room: usize) -> usize {
@@ -219,7 +247,15 @@ impl Parser {
                     } else if b == b'/' && n + 1 < lim && input[n + 1] == b'>' {
                         self.state = State::EmptyTag;
                         return self.fast_finish(n + 1, true);
-                    } else if st == State::InTag
+                    } else if matches!(st, State::InTag)
+                        && (b.is_ascii_alphabetic() || b == b'_')
+                        && let m = self.whole_attr(&input[n..], lim - n)
+                        && m > 0
+                    {
+                        st = self.state;
+                        n += m;
+                        continue;
+                    } else if matches!(st, State::InTag)
                         && (b.is_ascii_alphabetic() || b == b'_')
                         && self.attrs.len() < max_attrs
                         && max_name > 0
@@ -227,7 +263,7 @@ impl Parser {
                     {
                         self.attr_start = self.scratch.len() as u32;
                         self.attr_name = NameState::default();
-                        self.scratch.push(char::from(b));
+                        self.scratch.push(b);
                         st = State::AttrName;
                     } else {
                         break;
@@ -240,7 +276,7 @@ impl Parser {
                         && self.scratch.len() - (self.attr_start as usize) < max_name
                         && self.scratch.len() < self.scratch.capacity()
                     {
-                        self.scratch.push(char::from(b));
+                        self.scratch.push(b);
                     } else if b == b'=' {
                         st = State::AttrQuote;
                     } else if b == b' ' {
@@ -321,7 +357,7 @@ impl Parser {
             self.scratch.clear();
             self.attrs.clear();
             self.tag_name = NameState::default();
-            self.tag.push(char::from(b));
+            self.tag.push(b);
             self.state = State::StartName;
         } else {
             return 0;
@@ -361,12 +397,7 @@ impl Parser {
                 return Ok(0);
             }
             st.after_colon = false;
-            // ASCII bytes only.
-            if n < 16 {
-                buf.extend(input[..n].iter().map(|&b| char::from(b)));
-            } else {
-                buf.push_str(core::str::from_utf8(&input[..n]).unwrap_or(""));
-            }
+            buf.extend_from_slice(&input[..n]);
         } else if attr || st.after_colon {
             return Ok(0);
         }
@@ -394,7 +425,7 @@ impl Parser {
         };
         let start = top.qname_start as usize + k as usize;
         let end = top.qname_start as usize + top.qname_len as usize;
-        let expected = self.qnames.as_bytes().get(start..end).unwrap_or(&[]);
+        let expected = self.qnames.get(start..end).unwrap_or(&[]);
         let lim = input.len().min(expected.len()).min(self.byte_room());
         let mut n = 0;
         while n < lim && input[n] == expected[n] && input[n] < 0x80 {

@@ -7,22 +7,26 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::chars::{is_char, is_ncname_char, is_ncname_start, is_ws};
-use crate::element::{Element, Node, Span};
+use crate::element::{Node, Span};
 use crate::error::{Condition, Error};
 use crate::framer::Frame;
 use crate::limits::Limits;
 use crate::namespaces::NsStack;
 use crate::utf8::{Step, Utf8};
 
+mod attr;
 mod budget;
+mod byte;
 mod decl;
 mod fast;
 mod refs;
 mod tags;
+mod tree;
 
 use budget::Buf;
 pub(crate) use budget::SLACK;
 use decl::MAX_DECL;
+use tree::Tree;
 
 use Condition::{BadFormat, NotWellFormed, PolicyViolation, RestrictedXml, UnsupportedEncoding};
 
@@ -138,23 +142,25 @@ pub(crate) struct Parser {
     brackets: u8,
     reference: RefState,
     decl: String,
-    tag: String,
+    tag: Vec<u8>,
     tag_name: NameState,
     attr_name: NameState,
     attr_start: u32,
-    scratch: String,
+    scratch: Vec<u8>,
     /// Whether the attribute value being read goes straight into the tree.
     value_tree: bool,
     attrs: Vec<RawAttr>,
     open: Vec<Open>,
-    qnames: String,
+    qnames: Vec<u8>,
     ns: NsStack,
-    cur: Element,
+    cur: Tree,
     text_open: Option<u32>,
     in_stanza: bool,
     stanza_start: u64,
     out: Option<Frame>,
     pending_close: bool,
+    /// `out.is_some() || pending_close`, kept as one flag for the per-byte checks.
+    ready: bool,
     /// Node count and string bytes of the last element delivered (the next element's
     /// buffers are reserved to that size when it starts).
     last_nodes: usize,
@@ -199,6 +205,16 @@ fn push_char(s: &mut String, c: u32) {
     }
 }
 
+/// Appends the UTF-8 encoding of `c` (a scalar value from the decoder).
+#[inline]
+fn push_utf8(v: &mut Vec<u8>, c: u32) {
+    if c < 0x80 {
+        v.push(c as u8);
+    } else if let Some(ch) = char::from_u32(c) {
+        v.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+    }
+}
+
 impl Parser {
     pub(crate) fn new(limits: Limits) -> Self {
         Parser {
@@ -216,22 +232,23 @@ impl Parser {
                 value: 0,
             },
             decl: String::new(),
-            tag: String::new(),
+            tag: Vec::new(),
             tag_name: NameState::default(),
             attr_name: NameState::default(),
             attr_start: 0,
-            scratch: String::new(),
+            scratch: Vec::new(),
             value_tree: false,
             attrs: Vec::new(),
             open: Vec::new(),
-            qnames: String::new(),
+            qnames: Vec::new(),
             ns: NsStack::default(),
-            cur: Element::with_capacity(0, 0),
+            cur: Tree::default(),
             text_open: None,
             in_stanza: false,
             stanza_start: 0,
             out: None,
             pending_close: false,
+            ready: false,
             last_nodes: 0,
             last_bytes: 0,
             reclaimed: false,
@@ -268,7 +285,7 @@ impl Parser {
         let mut fresh = Parser::new(limits);
         fresh.work = work;
         // Keep the allocations of the scratch buffers.
-        fresh.cur = core::mem::replace(&mut self.cur, Element::with_capacity(0, 0));
+        fresh.cur = core::mem::take(&mut self.cur);
         fresh.cur.nodes.clear();
         fresh.cur.buf.clear();
         *self = fresh;
@@ -277,8 +294,10 @@ impl Parser {
     /// Takes the frame produced by the last [`Parser::run`], if any.
     pub(crate) fn take_frame(&mut self) -> Option<Frame> {
         if let Some(f) = self.out.take() {
+            self.ready = self.pending_close;
             return Some(f);
         }
+        self.ready = false;
         if self.pending_close {
             self.pending_close = false;
             return Some(Frame::StreamClose);
@@ -287,8 +306,10 @@ impl Parser {
     }
 
     /// Whether a frame is waiting in [`Parser::take_frame`].
+    #[inline]
     pub(crate) fn has_frame(&self) -> bool {
-        self.out.is_some() || self.pending_close
+        debug_assert_eq!(self.ready, self.out.is_some() || self.pending_close);
+        self.ready
     }
 
     /// Whether the parser sits between top-level elements with nothing partial pending.
@@ -302,10 +323,24 @@ impl Parser {
 
     /// Parses `input` until a frame is complete or the input is used up; returns the
     /// number of bytes consumed (the frame, if any, is in `take_frame`).
+    #[inline]
     pub(crate) fn run(&mut self, input: &[u8]) -> Result<usize, (usize, Error)> {
+        if let [b] = *input
+            && self.byte_step(b)
+        {
+            return Ok(1);
+        }
+        self.run_loop(input)
+    }
+
+    /// The general loop: bulk fast paths where they apply, else one character at a time.
+    /// Kept out of line so that the one-byte shortcut in [`Parser::run`] stays small
+    /// where `Framer::feed` inlines it.
+    #[inline(never)]
+    fn run_loop(&mut self, input: &[u8]) -> Result<usize, (usize, Error)> {
         let mut i = 0;
         while i < input.len() {
-            if self.out.is_some() || self.pending_close {
+            if self.ready {
                 break;
             }
             if self.utf8.idle() && !self.after_cr {
@@ -313,19 +348,21 @@ impl Parser {
                     State::Content if self.open.len() >= 2 && self.brackets == 0 => {
                         self.fast_text(&input[i..])
                     }
-                    State::AttrValue(q) => self.fast_attr(&input[i..], q),
-                    State::InTag | State::AfterValue | State::AttrEq | State::AttrQuote => {
-                        match self.fast_tag(&input[i..]) {
-                            Ok(n) => n,
-                            Err((n, e)) => {
-                                self.pos += n as u64;
-                                return Err((i + n, e));
-                            }
+                    // A value goes on with its closing quote and the rest of the tag.
+                    State::InTag
+                    | State::AfterValue
+                    | State::AttrEq
+                    | State::AttrQuote
+                    | State::AttrValue(_) => match self.fast_tag(&input[i..]) {
+                        Ok(n) => n,
+                        Err((n, e)) => {
+                            self.pos += n as u64;
+                            return Err((i + n, e));
                         }
-                    }
+                    },
                     State::Lt => self.fast_lt(input[i]),
                     State::StartName | State::AttrName => {
-                        match self.fast_name(&input[i..], self.state == State::AttrName) {
+                        match self.fast_name(&input[i..], matches!(self.state, State::AttrName)) {
                             Ok(n) => n,
                             Err((n, e)) => {
                                 self.pos += n as u64;
@@ -432,7 +469,7 @@ impl Parser {
         if self.text_open.is_none() {
             self.text_open = Some(self.cur.buf.len() as u32);
         }
-        push_char(&mut self.cur.buf, c);
+        push_utf8(&mut self.cur.buf, c);
         Ok(())
     }
 
@@ -462,7 +499,7 @@ impl Parser {
             return Err(self.e(PolicyViolation, "name exceeds the length limit"));
         }
         self.room(which, n)?;
-        push_char(
+        push_utf8(
             if attr {
                 &mut self.scratch
             } else {
@@ -481,7 +518,7 @@ impl Parser {
             Buf::Scratch
         };
         self.room(which, utf8_len(c))?;
-        push_char(self.value_buf(), c);
+        push_utf8(self.value_buf(), c);
         Ok(())
     }
 
@@ -768,15 +805,16 @@ impl Parser {
     /// The opening quote of an attribute value. Values of ordinary attributes inside the
     /// stream go straight into the tree's buffer; namespace declarations and stream
     /// header values go to `scratch`.
+    #[inline]
     fn begin_value(&mut self, q: u8) -> Result<(), Error> {
         self.room(Buf::Attrs, 1)?;
         let name = Span {
             start: self.attr_start,
             len: self.scratch.len() as u32 - self.attr_start,
         };
-        let qname = name.get(&self.scratch);
+        let qname = name.bytes(&self.scratch);
         let decl =
-            qname == "xmlns" || (self.attr_name.colon == Some(5) && qname.starts_with("xmlns:"));
+            qname == b"xmlns" || (self.attr_name.colon == Some(5) && qname.starts_with(b"xmlns:"));
         self.value_tree = !decl && !self.open.is_empty();
         let start = self.value_buf().len() as u32;
         self.attrs.push(RawAttr {
@@ -791,6 +829,7 @@ impl Parser {
     }
 
     /// The closing quote of an attribute value.
+    #[inline]
     fn end_value(&mut self) {
         let end = self.value_buf().len() as u32;
         if let Some(a) = self.attrs.last_mut() {
@@ -801,7 +840,7 @@ impl Parser {
 
     /// Where the current attribute value goes.
     #[inline]
-    fn value_buf(&mut self) -> &mut String {
+    fn value_buf(&mut self) -> &mut Vec<u8> {
         if self.value_tree {
             &mut self.cur.buf
         } else {
@@ -850,11 +889,7 @@ impl Parser {
         }
         let mut enc = [0u8; 4];
         let bytes = char::from_u32(c).map_or(&[][..], |ch| ch.encode_utf8(&mut enc).as_bytes());
-        let expected = self
-            .qnames
-            .as_bytes()
-            .get(start + k..start + qlen)
-            .unwrap_or(&[]);
+        let expected = self.qnames.get(start + k..start + qlen).unwrap_or(&[]);
         if !bytes.is_empty() && expected.starts_with(bytes) {
             self.state = State::EndName((k + bytes.len()) as u32);
             Ok(())

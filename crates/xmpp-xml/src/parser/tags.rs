@@ -4,100 +4,124 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Buf, Open, Parser, RawAttr, State};
-use crate::element::{Element, Node, Span};
+use super::{Buf, Open, Parser, RawAttr, State, Tree};
+use crate::element::{Node, Span};
 use crate::error::{Condition, Error};
 use crate::framer::{Frame, StreamHeader};
 use crate::namespaces::{NsStack, STREAM_NS};
 
-use Condition::{InvalidNamespace, NotWellFormed, PolicyViolation};
+use Condition::{InvalidNamespace, NotWellFormed, PolicyViolation, UnsupportedEncoding};
 
-fn split_qname(q: &str, colon: Option<u32>) -> (&str, &str) {
+fn split_qname(q: &[u8], colon: Option<u32>) -> (&[u8], &[u8]) {
     match colon {
         Some(i) => (
-            q.get(..i as usize).unwrap_or(""),
-            q.get(i as usize + 1..).unwrap_or(""),
+            q.get(..i as usize).unwrap_or(b""),
+            q.get(i as usize + 1..).unwrap_or(b""),
         ),
-        None => ("", q),
+        None => (b"", q),
     }
 }
-/// Resolves and appends the non-declaration attributes after the element node.
+
+/// Why a tag's attributes are refused when two are the same after resolution.
+const DUPLICATE: &str = "duplicate attribute after namespace resolution";
+
+/// Bytes the parser has checked as UTF-8, as a `String`.
+fn checked_string(b: &[u8]) -> Option<String> {
+    core::str::from_utf8(b).ok().map(String::from)
+}
+/// Resolves and appends the non-declaration attributes after the element node (the
+/// last node), then checks their uniqueness.
 fn push_attrs(
-    el: &mut Element,
+    el: &mut Tree,
     attrs: &[RawAttr],
-    scratch: &str,
+    scratch: &[u8],
     ns: &NsStack,
     elem_ns: Span,
 ) -> Result<(), &'static str> {
+    let first = el.nodes.len();
+    // Up to 16 attributes, uniqueness is checked as they are added: a 64-bit filter on
+    // (length, first byte) of the local name, and only an attribute whose bit is
+    // already set is compared with the earlier ones. It is reported after every
+    // attribute resolved, as a separate pass would.
+    let mut seen = 0u64;
+    let mut dup = false;
     for a in attrs {
-        let qname = a.name.get(scratch);
         if a.decl {
             continue;
         }
-        let (prefix, local) = split_qname(qname, a.colon);
-        let ns_span = if prefix.is_empty() {
-            Span::default()
-        } else {
-            let Some(uri) = ns.resolve(prefix) else {
-                return Err("undeclared namespace prefix on an attribute");
-            };
-            if elem_ns.get(&el.buf) == uri {
-                elem_ns
-            } else {
-                el.push_str(uri)
+        let qname = a.name.bytes(scratch);
+        let (ns_span, local) = match a.colon {
+            None => (Span::default(), qname),
+            Some(_) => {
+                let (prefix, local) = split_qname(qname, a.colon);
+                let Some(uri) = ns.resolve(prefix) else {
+                    return Err("undeclared namespace prefix on an attribute");
+                };
+                let span = if elem_ns.bytes(&el.buf) == uri {
+                    elem_ns
+                } else {
+                    el.push_bytes(uri)
+                };
+                (span, local)
             }
         };
-        let name = el.push_str(local);
+        let name = el.push_bytes(local);
         let value = if a.tree {
             a.value
         } else {
-            el.push_str(a.value.get(scratch))
+            el.push_bytes(a.value.bytes(scratch))
         };
+        let bit = 1u64
+            << ((u32::from(local.first().copied().unwrap_or(0)) ^ name.len.wrapping_mul(11)) & 63);
+        if seen & bit != 0 && !dup {
+            let earlier = el.nodes.get(first..).unwrap_or(&[]);
+            dup = earlier
+                .iter()
+                .any(|n| same_attr(&el.buf, (ns_span, name), n));
+        }
+        seen |= bit;
         el.nodes.push(Node::Attr {
             ns: ns_span,
             name,
             value,
         });
     }
+    if el.nodes.len() - first > 16 {
+        return check_unique(el, first);
+    }
+    if dup {
+        return Err(DUPLICATE);
+    }
     Ok(())
 }
-/// Attribute uniqueness after namespace resolution (Namespaces in XML 1.0 §6.3).
-fn check_unique(el: &Element, first: usize) -> Result<(), &'static str> {
+/// Whether attribute node `n` has the namespace and local name `(ans, aname)`: local
+/// names first (lengths, then bytes), then namespaces (the same span, or equal bytes).
+#[inline]
+fn same_attr(buf: &[u8], (ans, aname): (Span, Span), n: &Node) -> bool {
+    let Node::Attr {
+        ns: bns,
+        name: bname,
+        ..
+    } = *n
+    else {
+        return false;
+    };
+    aname.len == bname.len
+        && aname.bytes(buf) == bname.bytes(buf)
+        && (ans == bns || (ans.len == bns.len && ans.bytes(buf) == bns.bytes(buf)))
+}
+/// Attribute uniqueness after namespace resolution (Namespaces in XML 1.0 §6.3) for
+/// many attributes: sorted keys, so the cost stays `n log n`.
+fn check_unique(el: &Tree, first: usize) -> Result<(), &'static str> {
     let attrs = el.nodes.get(first..).unwrap_or(&[]);
-    if attrs.len() < 2 {
-        return Ok(());
-    }
-    let spans = |n: &Node| match *n {
-        Node::Attr { ns, name, .. } => (ns, name),
-        _ => (Span::default(), Span::default()),
+    let key = |n: &Node| match *n {
+        Node::Attr { ns, name, .. } => (ns.bytes(&el.buf), name.bytes(&el.buf)),
+        _ => (&[][..], &[][..]),
     };
-    let key = |n: &Node| {
-        let (ns, name) = spans(n);
-        (ns.get(&el.buf), name.get(&el.buf))
-    };
-    if attrs.len() <= 16 {
-        let buf = el.buf.as_bytes();
-        let bytes = |s: Span| buf.get(s.start as usize..(s.start + s.len) as usize);
-        for (i, a) in attrs.iter().enumerate().skip(1) {
-            let (ans, aname) = spans(a);
-            for b in &attrs[..i] {
-                let (bns, bname) = spans(b);
-                // Local names first (lengths, then bytes), then namespaces (the same
-                // span, or equal bytes).
-                if aname.len == bname.len
-                    && bytes(aname) == bytes(bname)
-                    && (ans == bns || (ans.len == bns.len && bytes(ans) == bytes(bns)))
-                {
-                    return Err("duplicate attribute after namespace resolution");
-                }
-            }
-        }
-    } else {
-        let mut keys: Vec<(&str, &str)> = attrs.iter().map(key).collect();
-        keys.sort_unstable();
-        if keys.windows(2).any(|w| w[0] == w[1]) {
-            return Err("duplicate attribute after namespace resolution");
-        }
+    let mut keys: Vec<(&[u8], &[u8])> = attrs.iter().map(key).collect();
+    keys.sort_unstable();
+    if keys.windows(2).any(|w| w[0] == w[1]) {
+        return Err(DUPLICATE);
     }
     Ok(())
 }
@@ -134,10 +158,10 @@ impl Parser {
         let mut decls = 0u32;
         for i in 0..self.attrs.len() {
             let a = self.attrs[i];
-            let qname = a.name.get(&self.scratch);
             if !a.decl {
                 continue;
             }
+            let qname = a.name.bytes(&self.scratch);
             let prefix_len = if a.colon.is_some() {
                 qname.len() - 6
             } else {
@@ -148,16 +172,16 @@ impl Parser {
                 (Buf::NsStrings, prefix_len + a.value.len as usize),
                 (Buf::NsBindings, 1),
             ])?;
-            let qname = a.name.get(&self.scratch);
+            let qname = a.name.bytes(&self.scratch);
             let prefix = &qname[qname.len() - prefix_len..];
             // Duplicate declarations of the same prefix (also `xmlns:xml` twice).
             if self.attrs[..i]
                 .iter()
-                .any(|b| b.name.get(&self.scratch) == qname)
+                .any(|b| b.name.bytes(&self.scratch) == qname)
             {
                 return Err(self.e(NotWellFormed, "duplicate attribute"));
             }
-            let value = a.value.get(&self.scratch);
+            let value = a.value.bytes(&self.scratch);
             if let Err(r) = self.ns.declare(prefix, value) {
                 return Err(self.ns_err(depth, r));
             }
@@ -167,7 +191,7 @@ impl Parser {
         }
         // 2. The element name.
         let (prefix, local) = split_qname(&self.tag, self.tag_name.colon);
-        if prefix == "xmlns" {
+        if prefix == b"xmlns" {
             return Err(self.ns_err(depth, "element with the xmlns prefix"));
         }
         let Some((ns_id, uri)) = self.ns.resolve_id(prefix) else {
@@ -175,7 +199,7 @@ impl Parser {
         };
         let nattrs = self.attrs.len() as u32 - decls;
         if depth == 0 {
-            let ok = uri == STREAM_NS && local == "stream";
+            let ok = uri == STREAM_NS.as_bytes() && local == b"stream";
             return self.finish_header(ok, nattrs, ns_mark, empty);
         }
         // 3. Nodes. Share the parent's namespace string when it is the same (the common
@@ -187,7 +211,7 @@ impl Parser {
                 Some(Node::Elem { ns, .. }) if depth >= 2 => Some((o.ns_id, *ns)),
                 _ => None,
             })
-            .and_then(|(id, s)| (id == ns_id || s.get(&self.cur.buf) == uri).then_some(s));
+            .and_then(|(id, s)| (id == ns_id || s.bytes(&self.cur.buf) == uri).then_some(s));
         // Exactly the bytes `push_attrs` and the element node add (skipped when a cheap
         // upper bound fits: no prefixed attribute, names and values within `tag` and
         // `scratch`).
@@ -196,11 +220,10 @@ impl Parser {
         let quick = bytes + self.scratch.len() <= spare
             && self.attrs.iter().all(|a| a.colon.is_none() || a.decl);
         for a in self.attrs.iter().filter(|_| !quick) {
-            let qname = a.name.get(&self.scratch);
             if a.decl {
                 continue;
             }
-            let (p, l) = split_qname(qname, a.colon);
+            let (p, l) = split_qname(a.name.bytes(&self.scratch), a.colon);
             bytes += l.len();
             if !a.tree {
                 bytes += a.value.len as usize;
@@ -223,30 +246,29 @@ impl Parser {
         let node = self.cur.nodes.len();
         let ns_span = match shared {
             Some(s) => s,
-            None => self.cur.push_str(self.ns.uri(ns_id)),
+            None => self.cur.push_bytes(self.ns.uri(ns_id)),
         };
-        let name_span = self.cur.push_str(local);
+        let name_span = self.cur.push_bytes(local);
         self.cur.nodes.push(Node::Elem {
             ns: ns_span,
             name: name_span,
             attrs: nattrs,
             end: 0,
         });
-        if let Err(r) = push_attrs(&mut self.cur, &self.attrs, &self.scratch, &self.ns, ns_span) {
-            return Err(self.e(NotWellFormed, r));
-        }
-        if let Err(r) = check_unique(&self.cur, node + 1) {
+        if nattrs > 0
+            && let Err(r) = push_attrs(&mut self.cur, &self.attrs, &self.scratch, &self.ns, ns_span)
+        {
             return Err(self.e(NotWellFormed, r));
         }
         if empty {
             self.cur.close(node);
             self.ns.truncate(ns_mark);
             if depth == 1 {
-                self.emit_element();
+                self.emit_element()?;
             }
         } else {
             let qname_start = self.qnames.len() as u32;
-            self.qnames.push_str(&self.tag);
+            self.qnames.extend_from_slice(&self.tag);
             self.open.push(Open {
                 qname_start,
                 qname_len: self.tag.len() as u32,
@@ -277,9 +299,9 @@ impl Parser {
         if !empty {
             self.room_all(&[(Buf::Open, 1), (Buf::Qnames, self.tag.len())])?;
         }
-        let mut el = Element::with_capacity(1 + nattrs as usize, 64);
-        let ns_span = el.push_str(STREAM_NS);
-        let name_span = el.push_str("stream");
+        let mut el = Tree::with_capacity(1 + nattrs as usize, 64);
+        let ns_span = el.push_bytes(STREAM_NS.as_bytes());
+        let name_span = el.push_bytes(b"stream");
         el.nodes.push(Node::Elem {
             ns: ns_span,
             name: name_span,
@@ -287,18 +309,24 @@ impl Parser {
             end: 0,
         });
         if let Err(r) = push_attrs(&mut el, &self.attrs, &self.scratch, &self.ns, ns_span) {
-            return Err(self.e(InvalidNamespace, r));
-        }
-        if let Err(r) = check_unique(&el, 1) {
-            return Err(self.e(NotWellFormed, r));
+            let c = if r == DUPLICATE {
+                NotWellFormed
+            } else {
+                InvalidNamespace
+            };
+            return Err(self.e(c, r));
         }
         el.close(0);
         let namespaces = self
             .ns
             .since(ns_mark)
-            .map(|(p, u)| (String::from(p), String::from(u)))
-            .collect();
+            .map(|(p, u)| Some((checked_string(p)?, checked_string(u)?)))
+            .collect::<Option<Vec<_>>>();
+        let (Some(el), Some(namespaces)) = (el.into_element(), namespaces) else {
+            return Err(self.e(UnsupportedEncoding, "invalid UTF-8 sequence"));
+        };
         self.out = Some(Frame::StreamOpen(StreamHeader::new(el, namespaces)));
+        self.ready = true;
         self.in_stanza = false;
         self.brackets = 0;
         if empty {
@@ -306,7 +334,7 @@ impl Parser {
             self.state = State::AfterClose;
         } else {
             let qname_start = self.qnames.len() as u32;
-            self.qnames.push_str(&self.tag);
+            self.qnames.extend_from_slice(&self.tag);
             self.open.push(Open {
                 qname_start,
                 qname_len: self.tag.len() as u32,
@@ -330,6 +358,7 @@ impl Parser {
         match self.open.len() {
             0 => {
                 self.out = Some(Frame::StreamClose);
+                self.ready = true;
                 self.in_stanza = false;
                 self.state = State::AfterClose;
             }
@@ -337,7 +366,7 @@ impl Parser {
                 self.cur.close(o.node as usize);
                 self.state = State::Content;
                 if n == 1 {
-                    self.emit_element();
+                    self.emit_element()?;
                 }
             }
         }
@@ -345,8 +374,8 @@ impl Parser {
     }
     /// Moves the finished top-level element out (its buffers leave the parser, which
     /// holds nothing for it any more).
-    pub(super) fn emit_element(&mut self) {
-        let mut el = core::mem::replace(&mut self.cur, Element::with_capacity(0, 0));
+    pub(super) fn emit_element(&mut self) -> Result<(), Error> {
+        let mut el = core::mem::take(&mut self.cur);
         // The next element is presized to a slowly forgotten maximum of the recent ones.
         let (n, b) = (el.nodes.len(), el.buf.len());
         self.last_nodes = n.max(self.last_nodes - self.last_nodes / 16);
@@ -360,6 +389,11 @@ impl Parser {
         }
         self.text_open = None;
         self.in_stanza = false;
+        let Some(el) = el.into_element() else {
+            return Err(self.e(UnsupportedEncoding, "invalid UTF-8 sequence"));
+        };
         self.out = Some(Frame::Element(el));
+        self.ready = true;
+        Ok(())
     }
 }

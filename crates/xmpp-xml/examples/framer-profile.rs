@@ -1,0 +1,67 @@
+//! Profiling driver: frames the benchmark's generated client stream with the framing
+//! loop of `benches/framer.rs`, for instruction counts under callgrind (wall-clock
+//! benchmarks are too noisy on a shared machine to judge small changes).
+//!
+//! ```text
+//! cargo build --release -p xmpp-xml --example framer-profile
+//! valgrind --tool=callgrind --dump-instr=no --toggle-collect='*frame_all*' \
+//!     target/release/examples/framer-profile PIECE [MIB]
+//! ```
+//!
+//! `PIECE` is the piece size in bytes (`0` for the whole input in one `feed`), `MIB`
+//! the input size in MiB (default 1). Instructions per byte are the collected total
+//! divided by the printed input size.
+#![allow(missing_docs)]
+
+#[path = "../tests/common/gen.rs"]
+mod generator;
+
+use std::process::ExitCode;
+
+use xmpp_xml::{Frame, Framer, Limits};
+
+/// The measured region: everything the framer does for the whole stream.
+#[inline(never)]
+fn frame_all(data: &[u8], piece: usize) -> usize {
+    let mut f = Framer::new(Limits::default());
+    let mut n = 0;
+    for chunk in data.chunks(piece) {
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            let k = f.feed(rest);
+            rest = &rest[k..];
+            while let Some(r) = f.poll() {
+                match r {
+                    Ok(Frame::Element(e)) => {
+                        n += 1;
+                        std::hint::black_box(e);
+                    }
+                    Ok(_) => {}
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        }
+    }
+    n
+}
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let Some(piece) = args.next().and_then(|a| a.parse::<usize>().ok()) else {
+        eprintln!("usage: framer-profile PIECE [MIB]  (PIECE 0 = whole input)");
+        return ExitCode::FAILURE;
+    };
+    let mib = args
+        .next()
+        .and_then(|a| a.parse::<usize>().ok())
+        .unwrap_or(1);
+    let (data, stanzas) = generator::client_stream(mib << 20, 42);
+    let piece = if piece == 0 { data.len() } else { piece };
+    let n = frame_all(&data, piece);
+    assert_eq!(n, stanzas, "every stanza framed");
+    println!(
+        "input: {} bytes, {stanzas} stanzas, piece {piece}",
+        data.len()
+    );
+    ExitCode::SUCCESS
+}
