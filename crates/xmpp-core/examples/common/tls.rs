@@ -85,7 +85,15 @@ pub fn client_config(
             .with_custom_certificate_verifier(Arc::new(DangerousAcceptAnyCert(provider())))
             .with_no_client_auth(),
     };
-    Ok(Arc::new(config))
+    Ok(Arc::new(require_ems_client(config)))
+}
+
+/// Refuses TLS 1.2 without the extended master secret (RFC 7627). Only with that
+/// guarantee may a TLS 1.2 session be bound with `tls-exporter` (RFC 9266 §3; see
+/// the workspace's ADR 0003); every current TLS library offers it.
+fn require_ems_client(mut config: ClientConfig) -> ClientConfig {
+    config.require_ems = true;
+    config
 }
 
 /// Every certificate in the PEM file at `path`.
@@ -122,6 +130,10 @@ fn server_config(
         .with_no_client_auth()
         .with_single_cert(chain, key)
         .map_err(|e| format!("certificate and key do not fit: {e}"))?;
+    // As on the client (see `require_ems_client`): TLS 1.2 sessions may then use
+    // `tls-exporter`.
+    let mut config = config;
+    config.require_ems = true;
     Ok(Arc::new(config))
 }
 
@@ -176,7 +188,7 @@ pub fn client_config_trusting(
         .map_err(|e| format!("TLS versions: {e}"))?
         .with_root_certificates(roots)
         .with_no_client_auth();
-    Ok(Arc::new(config))
+    Ok(Arc::new(require_ems_client(config)))
 }
 
 /// Accepts every server certificate, whoever issued it and whatever name it carries.
