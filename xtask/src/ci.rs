@@ -37,6 +37,12 @@ fn steps() -> Vec<(&'static str, Command)> {
             cargo_with(&["test", "--workspace", "--all-features", "--doc"]),
         ),
         ("rustdoc", doc),
+        // The README's first command, so that it keeps working: client and server
+        // over loopback TCP; it exits non-zero when any step fails.
+        (
+            "demo",
+            cargo_with(&["run", "--quiet", "-p", "xmpp-core", "--example", "demo"]),
+        ),
     ]
 }
 
