@@ -6,6 +6,8 @@
 //! cargo xtask fuzz <target> [--seconds N]   run one cargo-fuzz target (stable toolchain, -s none)
 //! cargo xtask fuzz --smoke [--seconds N]    run every fuzz target briefly
 //! cargo xtask fuzz --list                list the fuzz targets
+//! cargo xtask interop [--only prosody|ejabberd|ours] [--keep] [--reps N] [--client ours|slixmpp]
+//!                                        our client and server against Prosody, ejabberd, slixmpp
 //! ```
 #![allow(
     clippy::disallowed_methods,
@@ -15,6 +17,7 @@
 mod ci;
 mod codegen;
 mod fuzz;
+mod interop;
 mod prereqs;
 mod run;
 
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         "ci" => ci::run(rest),
         "codegen" => codegen::run(rest),
         "fuzz" => fuzz::run(rest),
+        "interop" => interop::run(rest),
         "help" | "--help" | "-h" => {
             println!("{}", USAGE);
             Ok(())
@@ -45,5 +49,5 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str =
-    "usage: cargo xtask <ci | codegen [--check] | fuzz <target>|--smoke|--list [--seconds N]>";
+const USAGE: &str = "usage: cargo xtask <ci | codegen [--check] | fuzz <target>|--smoke|--list [--seconds N] \
+     | interop [--only prosody|ejabberd|ours] [--keep] [--reps N] [--client ours|slixmpp]>";
