@@ -18,7 +18,6 @@ use crate::bindings::{sasl_bindings, to_tls_type};
 use crate::config::{ClientConfig, ClientTls, TlsMode};
 use crate::event::{CloseReason, Event, NegotiationFailure};
 use crate::inner::{EngineSource, Inner, Life, TlsMachine};
-use crate::reply::stanza_error_reply;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -187,6 +186,17 @@ impl ClientSide {
         inner.start_close(now);
     }
 
+    fn give_up_negotiation(&mut self, inner: &mut Inner, now: Instant, f: NegotiationFailure) {
+        self.give_up(inner, now, CloseReason::Negotiation(f));
+    }
+
+    /// Our SASL mechanism refused to go on (it never reaches a server verdict).
+    fn give_up_auth(&mut self, inner: &mut Inner, now: Instant, err: &xmpp_sasl::Error) {
+        let condition = sasl_condition(err.condition());
+        let by_peer = false;
+        self.give_up(inner, now, CloseReason::AuthFailed { condition, by_peer });
+    }
+
     pub(crate) fn tls_established(&mut self, inner: &mut Inner, now: Instant) {
         // A fresh stream over TLS (RFC 6120 §5.4.3.3); nothing from before counts.
         inner.framer.reset();
@@ -273,28 +283,13 @@ impl ClientSide {
                     return;
                 }
                 Ok(_) => {}
-                Err(NegotiationError::TlsNotOffered) => {
-                    self.give_up(
-                        inner,
-                        now,
-                        CloseReason::Negotiation(NegotiationFailure::TlsNotOffered),
-                    );
-                    return;
-                }
-                Err(NegotiationError::PeerRequiresTls) => {
-                    self.give_up(
-                        inner,
-                        now,
-                        CloseReason::Negotiation(NegotiationFailure::PeerRequiresTls),
-                    );
-                    return;
-                }
-                Err(other) => {
-                    self.give_up(
-                        inner,
-                        now,
-                        CloseReason::Negotiation(NegotiationFailure::Unexpected(other.to_string())),
-                    );
+                Err(e) => {
+                    let failure = match e {
+                        NegotiationError::TlsNotOffered => NegotiationFailure::TlsNotOffered,
+                        NegotiationError::PeerRequiresTls => NegotiationFailure::PeerRequiresTls,
+                        other => NegotiationFailure::Unexpected(other.to_string()),
+                    };
+                    self.give_up_negotiation(inner, now, failure);
                     return;
                 }
             }
@@ -313,10 +308,7 @@ impl ClientSide {
         match init.handle_element(e, unprocessed) {
             Ok(InitiatorAction::StartHandshake) => {
                 // The plaintext stream is over; the next one opens after the handshake.
-                inner.framer.reset();
-                inner.header_sent = false;
-                inner.stop_input = true;
-                inner.restarted = true;
+                inner.restart_stream();
                 self.phase = Phase::Handshake;
                 inner.activate_tls();
             }
@@ -347,11 +339,7 @@ impl ClientSide {
 
     fn start_sasl(&mut self, inner: &mut Inner, now: Instant, features: &StreamFeatures) {
         let Some(mechs) = &features.mechanisms else {
-            self.give_up(
-                inner,
-                now,
-                CloseReason::Negotiation(NegotiationFailure::NoMechanism),
-            );
+            self.give_up_negotiation(inner, now, NegotiationFailure::NoMechanism);
             return;
         };
         let advertised = features.channel_binding_types().map(|t| t.types.clone());
@@ -400,24 +388,13 @@ impl ClientSide {
         policy.allow_digest_md5 = self.allow_digest_md5;
         policy.channel_binding_types = usable;
         policy.require_channel_binding = self.require_channel_binding;
+        // select() only knows the types left after the XEP-0440 filter; the
+        // requirement is about what our TLS layer could bind at all.
+        let must_bind = self.require_channel_binding && can_bind;
         let selection = match select::select(&policy, offer) {
-            // select() only knows the types left after the XEP-0440 filter; the
-            // requirement is about what our TLS layer could bind at all.
-            Ok(s) if self.require_channel_binding && can_bind && !s.mechanism.is_plus() => {
-                self.give_up(
-                    inner,
-                    now,
-                    CloseReason::Negotiation(NegotiationFailure::NoMechanism),
-                );
-                return;
-            }
-            Ok(s) => s,
-            Err(_) => {
-                self.give_up(
-                    inner,
-                    now,
-                    CloseReason::Negotiation(NegotiationFailure::NoMechanism),
-                );
+            Ok(s) if !must_bind || s.mechanism.is_plus() => s,
+            _ => {
+                self.give_up_negotiation(inner, now, NegotiationFailure::NoMechanism);
                 return;
             }
         };
@@ -434,14 +411,7 @@ impl ClientSide {
         let (mechanism, first) = match started {
             Ok(x) => x,
             Err(e) => {
-                self.give_up(
-                    inner,
-                    now,
-                    CloseReason::AuthFailed {
-                        condition: sasl_condition(e.condition()),
-                        by_peer: false,
-                    },
-                );
+                self.give_up_auth(inner, now, &e);
                 return;
             }
         };
@@ -474,26 +444,12 @@ impl ClientSide {
                     // Our side refuses the exchange (bad server message, downgrade
                     // detected): abort it and leave; never try another mechanism.
                     inner.write_element(now, &Sasl::Abort.to_element());
-                    self.give_up(
-                        inner,
-                        now,
-                        CloseReason::AuthFailed {
-                            condition: sasl_condition(err.condition()),
-                            by_peer: false,
-                        },
-                    );
+                    self.give_up_auth(inner, now, &err);
                 }
             },
             Sasl::Success(data) => {
                 if let Err(err) = run.mechanism.finish(data.as_deref()) {
-                    self.give_up(
-                        inner,
-                        now,
-                        CloseReason::AuthFailed {
-                            condition: sasl_condition(err.condition()),
-                            by_peer: false,
-                        },
-                    );
+                    self.give_up_auth(inner, now, &err);
                     return;
                 }
                 if unprocessed != 0 {
@@ -507,18 +463,7 @@ impl ClientSide {
                 let cb = run.selection.channel_binding.and_then(to_tls_type);
                 self.sasl = None;
                 self.authenticated = true;
-                inner.negotiated.mechanism = Some(mechanism.clone());
-                inner.negotiated.channel_binding = cb;
-                inner.negotiated.authenticated = Some(self.jid.clone());
-                inner.push_event(Event::Authenticated {
-                    mechanism,
-                    channel_binding: cb,
-                    jid: self.jid.clone(),
-                });
-                inner.framer.reset();
-                inner.framer.set_limits(inner.limits);
-                inner.stop_input = true;
-                inner.restarted = true;
+                inner.authenticated(mechanism, cb, self.jid.clone());
                 self.open_stream(inner, now);
             }
             Sasl::Failure(f) => {
@@ -550,11 +495,7 @@ impl ClientSide {
 
     fn start_bind(&mut self, inner: &mut Inner, now: Instant, features: &StreamFeatures) {
         if !features.bind {
-            self.give_up(
-                inner,
-                now,
-                CloseReason::Negotiation(NegotiationFailure::BindNotOffered),
-            );
+            self.give_up_negotiation(inner, now, NegotiationFailure::BindNotOffered);
             return;
         }
         self.session_needed = features.session.is_some_and(|s| !s.optional);
@@ -649,12 +590,8 @@ impl ClientSide {
                     inner.push_event(Event::Stanza(s));
                 }
             }
-            Err(err) if xmpp_stanza::Stanza::is_stanza(e.as_ref()) => {
-                if let Some(reply) = stanza_error_reply(&e, err.stanza_condition(), None)
-                    && inner.pending() < inner.output_limit
-                {
-                    inner.write_element(now, &reply);
-                }
+            Err(err) if Stanza::is_stanza(e.as_ref()) => {
+                inner.reply_unreadable(now, &e, err.stanza_condition(), None);
             }
             _ => inner.stream_error_with(now, StreamCondition::UnsupportedStanzaType, None, None),
         }

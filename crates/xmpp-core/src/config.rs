@@ -161,6 +161,54 @@ fn default_random() -> Box<dyn NonceSource + Send> {
     Box::new(xmpp_sasl::OsNonceSource)
 }
 
+/// The builder methods both role configurations share (limits before
+/// authentication and timers), written once.
+macro_rules! shared_setters {
+    () => {
+        /// Limits before authentication (default [`Limits::pre_auth`]).
+        #[must_use]
+        pub fn pre_auth_limits(mut self, limits: Limits) -> Self {
+            self.pre_auth_limits = limits;
+            self
+        }
+
+        /// All timers at once.
+        #[must_use]
+        pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+            self.timeouts = timeouts;
+            self
+        }
+
+        /// Whitespace keepalive interval (zero: off).
+        #[must_use]
+        pub fn keepalive(mut self, interval: Duration) -> Self {
+            self.timeouts.keepalive = interval;
+            self
+        }
+
+        /// Receive silence before an XEP-0199 ping (zero: off).
+        #[must_use]
+        pub fn ping_interval(mut self, interval: Duration) -> Self {
+            self.timeouts.ping_interval = interval;
+            self
+        }
+
+        /// Time allowed for an answer after a ping.
+        #[must_use]
+        pub fn ping_timeout(mut self, timeout: Duration) -> Self {
+            self.timeouts.ping_timeout = timeout;
+            self
+        }
+
+        /// Deadline for reaching the online state.
+        #[must_use]
+        pub fn negotiation_timeout(mut self, timeout: Duration) -> Self {
+            self.timeouts.negotiation = timeout;
+            self
+        }
+    };
+}
+
 /// Configuration of the client role (the initiating entity).
 pub struct ClientConfig {
     pub(crate) jid: BareJid,
@@ -279,47 +327,7 @@ impl ClientConfig {
         self
     }
 
-    /// Limits before authentication (default [`Limits::pre_auth`]).
-    #[must_use]
-    pub fn pre_auth_limits(mut self, limits: Limits) -> Self {
-        self.pre_auth_limits = limits;
-        self
-    }
-
-    /// All timers at once.
-    #[must_use]
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    /// Whitespace keepalive interval (zero: off).
-    #[must_use]
-    pub fn keepalive(mut self, interval: Duration) -> Self {
-        self.timeouts.keepalive = interval;
-        self
-    }
-
-    /// Receive silence before an XEP-0199 ping (zero: off).
-    #[must_use]
-    pub fn ping_interval(mut self, interval: Duration) -> Self {
-        self.timeouts.ping_interval = interval;
-        self
-    }
-
-    /// Time allowed for an answer after a ping.
-    #[must_use]
-    pub fn ping_timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.ping_timeout = timeout;
-        self
-    }
-
-    /// Deadline for reaching the online state.
-    #[must_use]
-    pub fn negotiation_timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.negotiation = timeout;
-        self
-    }
+    shared_setters!();
 
     /// Bound on buffered outgoing bytes; [`Connection::send`](crate::Connection::send)
     /// fails with [`SendError::BufferFull`](crate::SendError::BufferFull) beyond it.
@@ -355,7 +363,9 @@ pub enum LegacySession {
     /// Offered with `<optional/>` (the default): old clients may still send it.
     #[default]
     Optional,
-    /// Offered without `<optional/>`: clients must establish a session.
+    /// Offered without `<optional/>`: clients must establish a session, and are
+    /// online (stanzas flow, [`Event::Online`](crate::Event::Online)) only once they
+    /// did.
     Required,
 }
 
@@ -369,6 +379,7 @@ pub struct ServerConfig {
     pub(crate) downgrade_protection: bool,
     pub(crate) legacy_session: LegacySession,
     pub(crate) max_auth_failures: u32,
+    pub(crate) max_auth_attempts: u32,
     pub(crate) limits: Limits,
     pub(crate) pre_auth_limits: Limits,
     pub(crate) timeouts: Timeouts,
@@ -393,8 +404,9 @@ impl ServerConfig {
     /// authenticating against `credentials`. Defaults: [`ServerTls::None`] (set a real
     /// one with [`ServerConfig::tls`]); mechanisms SCRAM-SHA-512/256/1 with their -PLUS
     /// variants and PLAIN (PLAIN only over TLS, -PLUS only with a channel binding);
-    /// XEP-0440 types advertised; legacy session optional; 3 failed authentications
-    /// per stream; limits, timers and output limit as for the client.
+    /// XEP-0440 types advertised; legacy session optional; 3 failed authentications and
+    /// 10 failed attempts of any kind per stream; limits, timers and output limit as
+    /// for the client.
     pub fn new<S: Into<String>>(
         domains: impl IntoIterator<Item = S>,
         credentials: Arc<dyn CredentialStore + Send + Sync>,
@@ -419,6 +431,7 @@ impl ServerConfig {
             downgrade_protection: true,
             legacy_session: LegacySession::default(),
             max_auth_failures: 3,
+            max_auth_attempts: 10,
             limits: Limits::default(),
             pre_auth_limits: Limits::pre_auth(),
             timeouts: Timeouts::default(),
@@ -469,9 +482,27 @@ impl ServerConfig {
     /// Failed authentications allowed on one stream before it ends with
     /// `<policy-violation/>` ([RFC 6120 §6.4.5](https://www.rfc-editor.org/rfc/rfc6120#section-6.4.5)
     /// asks for 2 to 5); clamped to that range.
+    ///
+    /// Only failures that judged the credentials count here (a wrong password, a proof
+    /// that does not verify, a malformed exchange). An attempt that failed before any
+    /// credential was looked at — a mechanism we do not offer, a channel-binding type
+    /// we cannot provide, a gs2 flag that does not fit the offer — is no password
+    /// guess: it counts only toward [`ServerConfig::max_auth_attempts`], so a client
+    /// that walks down its mechanism list (slixmpp's `tls-unique` -PLUS attempts, for
+    /// one) still reaches the mechanism that works.
     #[must_use]
     pub fn max_auth_failures(mut self, n: u32) -> Self {
         self.max_auth_failures = n.clamp(2, 5);
+        self
+    }
+
+    /// Failed SASL attempts of any kind (aborted ones included) allowed on one stream
+    /// before it ends with `<policy-violation/>` (default 10, clamped to 2..=50): the
+    /// hard bound behind [`ServerConfig::max_auth_failures`], so that a client cannot
+    /// loop through attempts that are not password guesses forever.
+    #[must_use]
+    pub fn max_auth_attempts(mut self, n: u32) -> Self {
+        self.max_auth_attempts = n.clamp(2, 50);
         self
     }
 
@@ -482,47 +513,7 @@ impl ServerConfig {
         self
     }
 
-    /// Limits before authentication (default [`Limits::pre_auth`]).
-    #[must_use]
-    pub fn pre_auth_limits(mut self, limits: Limits) -> Self {
-        self.pre_auth_limits = limits;
-        self
-    }
-
-    /// All timers at once.
-    #[must_use]
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    /// Whitespace keepalive interval (zero: off).
-    #[must_use]
-    pub fn keepalive(mut self, interval: Duration) -> Self {
-        self.timeouts.keepalive = interval;
-        self
-    }
-
-    /// Receive silence before an XEP-0199 ping (zero: off).
-    #[must_use]
-    pub fn ping_interval(mut self, interval: Duration) -> Self {
-        self.timeouts.ping_interval = interval;
-        self
-    }
-
-    /// Time allowed for an answer after a ping.
-    #[must_use]
-    pub fn ping_timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.ping_timeout = timeout;
-        self
-    }
-
-    /// Deadline for reaching the online state.
-    #[must_use]
-    pub fn negotiation_timeout(mut self, timeout: Duration) -> Self {
-        self.timeouts.negotiation = timeout;
-        self
-    }
+    shared_setters!();
 
     /// Bound on buffered outgoing bytes.
     #[must_use]

@@ -142,13 +142,8 @@ impl Connection {
                     }
                 }
             } else {
-                let n = self.inner.framer.feed(rest);
-                let (fed, after) = rest.split_at(n);
-                self.process_frames(now, fed, after);
+                let (n, after) = self.feed_framer(now, rest);
                 rest = after;
-                if std::mem::take(&mut self.inner.restarted) {
-                    rest = trim_whitespace(rest);
-                }
                 n
             };
             if taken == 0 {
@@ -202,28 +197,33 @@ impl Connection {
             let mut chunk = &buf[..n];
             let mut stalls = 0;
             while !chunk.is_empty() && !self.inner.is_closed() {
-                let k = self.inner.framer.feed(chunk);
-                let (fed, after) = chunk.split_at(k);
-                self.process_frames(now, fed, after);
+                let (k, after) = self.feed_framer(now, chunk);
                 chunk = after;
-                if std::mem::take(&mut self.inner.restarted) {
-                    chunk = trim_whitespace(chunk);
-                }
-                if k == 0 {
-                    stalls += 1;
-                    if stalls > 2 {
-                        self.local_error(now, StreamCondition::ResourceConstraint, None);
-                        return;
-                    }
+                stalls = if k == 0 { stalls + 1 } else { 0 };
+                if stalls > 2 {
+                    self.local_error(now, StreamCondition::ResourceConstraint, None);
+                    return;
                 }
             }
         }
         let peer_closed = self.inner.engine.as_ref().is_some_and(|e| e.peer_closed());
         if peer_closed && !self.inner.is_closed() {
             // close_notify without a closing tag is a truncated stream.
-            let reason = self.inner.close_reason.take().unwrap_or(CloseReason::Eof);
+            let reason = self.inner.end_reason(CloseReason::Eof);
             self.inner.finish(reason);
         }
+    }
+
+    /// Plaintext into the framer and its frames processed: how many bytes it took,
+    /// and the rest (without the whitespace a stream restart drops).
+    fn feed_framer<'a>(&mut self, now: Instant, bytes: &'a [u8]) -> (usize, &'a [u8]) {
+        let n = self.inner.framer.feed(bytes);
+        let (fed, mut after) = bytes.split_at(n);
+        self.process_frames(now, fed, after);
+        if std::mem::take(&mut self.inner.restarted) {
+            after = trim_whitespace(after);
+        }
+        (n, after)
     }
 
     fn tls_established(&mut self, now: Instant) {
@@ -295,7 +295,7 @@ impl Connection {
         if self.inner.is_closed() {
             return;
         }
-        let reason = self.inner.close_reason.take().unwrap_or(CloseReason::Eof);
+        let reason = self.inner.end_reason(CloseReason::Eof);
         self.inner.finish_silently(reason);
     }
 
@@ -355,7 +355,10 @@ impl Connection {
         }
     }
 
-    /// Server role: binds `resource` for the pending [`Event::BindRequested`].
+    /// Server role: binds `resource` for the pending [`Event::BindRequested`];
+    /// [`Event::Online`] follows at once, or with
+    /// [`LegacySession::Required`](crate::LegacySession::Required) once the client's
+    /// session request is answered.
     ///
     /// # Errors
     /// [`CallError::NotServer`], [`CallError::NoBindPending`],

@@ -66,7 +66,10 @@ pub enum Event {
     },
     /// The stream is ready for stanzas.
     Online {
-        /// Client: the bound JID. Server: the client's full JID.
+        /// Client: the bound JID. Server: the client's full JID, reported once the
+        /// resource is bound or, with
+        /// [`LegacySession::Required`](crate::LegacySession::Required), once the
+        /// session request is answered.
         jid: FullJid,
     },
     /// A stanza from the peer. On the server its `from` is the client's full JID

@@ -5,16 +5,21 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
+use xmpp_jid::BareJid;
 use xmpp_sasl::NonceSource;
-use xmpp_stanza::{ContentNs, Iq, IqPayload, Stanza, StreamCondition, StreamError};
+use xmpp_stanza::{
+    ContentNs, DefinedCondition, Iq, IqPayload, Stanza, StreamCondition, StreamError,
+};
 use xmpp_tls::rustls;
 use xmpp_tls::{
-    ChannelBindings, DirectTls, Initiator, NegotiationError, Receiver, TlsEngine, TlsError,
+    ChannelBindingType, ChannelBindings, DirectTls, Initiator, NegotiationError, Receiver,
+    TlsEngine, TlsError,
 };
 use xmpp_xml::{Element, Limits, Writer};
 
 use crate::config::Timeouts;
 use crate::event::{CloseReason, Event, Negotiated, TimeoutKind};
+use crate::reply::stanza_error_reply;
 use crate::timers::{Timer, Timers};
 
 /// Namespace of XEP-0199 pings.
@@ -276,12 +281,7 @@ impl Inner {
             engine.send_close_notify();
         }
         self.flush_tls();
-        self.engine = None;
-        self.plain_out.clear();
-        self.life = Life::Closed;
-        self.online = false;
-        self.timers.clear_all();
-        self.push_event(Event::Closed(reason));
+        self.finish_silently(reason);
     }
 
     /// Ends the connection without writing anything (the transport is gone).
@@ -297,14 +297,44 @@ impl Inner {
         self.push_event(Event::Closed(reason));
     }
 
+    /// The current stream ends without a closing tag (after STARTTLS `<proceed/>` or
+    /// SASL `<success/>`) and a fresh one follows: the rest of this input is not
+    /// processed as part of the old stream, and only whitespace held behind it may be
+    /// dropped ([RFC 6120 §5.4.3.3](https://www.rfc-editor.org/rfc/rfc6120#section-5.4.3.3),
+    /// [§6.4.6](https://www.rfc-editor.org/rfc/rfc6120#section-6.4.6)).
+    pub(crate) fn restart_stream(&mut self) {
+        self.framer.reset();
+        self.header_sent = false;
+        self.stop_input = true;
+        self.restarted = true;
+    }
+
+    /// SASL succeeded: records and reports it, and restarts the stream with the
+    /// post-authentication limits.
+    pub(crate) fn authenticated(
+        &mut self,
+        mechanism: String,
+        channel_binding: Option<ChannelBindingType>,
+        jid: BareJid,
+    ) {
+        self.negotiated.mechanism = Some(mechanism.clone());
+        self.negotiated.channel_binding = channel_binding;
+        self.negotiated.authenticated = Some(jid.clone());
+        self.push_event(Event::Authenticated {
+            mechanism,
+            channel_binding,
+            jid,
+        });
+        self.restart_stream();
+        self.framer.set_limits(self.limits);
+    }
+
     /// Sends our closing tag and waits for the peer's.
     pub(crate) fn start_close(&mut self, now: Instant) {
         if self.life != Life::Open {
             return;
         }
-        let mut buf = Vec::new();
-        self.writer.stream_close(&mut buf);
-        self.write_raw(now, &buf);
+        self.close_tag_if_open(now);
         self.life = Life::Closing;
         self.online = false;
         let close_at = now.checked_add(self.timeouts.close);
@@ -312,14 +342,26 @@ impl Inner {
         self.timers.set(Timer::Close, close_at);
     }
 
-    /// The peer sent `</stream:stream>`.
-    pub(crate) fn peer_closed_stream(&mut self, now: Instant) {
+    /// How the connection ends: the reason of a close we started (an authentication
+    /// failure, say) is the real one; whatever goes wrong while we wait for the peer's
+    /// closing tag (a timeout, EOF, a malformed end tag) only completes that close.
+    pub(crate) fn end_reason(&mut self, otherwise: CloseReason) -> CloseReason {
+        self.close_reason.take().unwrap_or(otherwise)
+    }
+
+    /// Writes our `</stream:stream>` unless it is out already.
+    fn close_tag_if_open(&mut self, now: Instant) {
         if self.life == Life::Open {
             let mut buf = Vec::new();
             self.writer.stream_close(&mut buf);
             self.write_raw(now, &buf);
         }
-        let reason = self.close_reason.take().unwrap_or(CloseReason::Graceful);
+    }
+
+    /// The peer sent `</stream:stream>`.
+    pub(crate) fn peer_closed_stream(&mut self, now: Instant) {
+        self.close_tag_if_open(now);
+        let reason = self.end_reason(CloseReason::Graceful);
         self.finish(reason);
     }
 
@@ -342,15 +384,14 @@ impl Inner {
                 err = err.with_text(xmpp_stanza::LangText::new(t));
             }
             self.write_element(now, &err.to_element());
-            let mut buf = Vec::new();
-            self.writer.stream_close(&mut buf);
-            self.write_raw(now, &buf);
+            self.close_tag_if_open(now);
         }
-        self.finish(reason.unwrap_or(CloseReason::StreamError {
+        let reason = self.end_reason(reason.unwrap_or(CloseReason::StreamError {
             condition,
             text: text.map(String::from),
             by_peer: false,
         }));
+        self.finish(reason);
     }
 
     /// The peer's `<stream:error/>`.
@@ -362,16 +403,13 @@ impl Inner {
             });
         }
         let text = e.texts.first().map(|t| t.text.clone());
-        if self.life == Life::Open {
-            let mut buf = Vec::new();
-            self.writer.stream_close(&mut buf);
-            self.write_raw(now, &buf);
-        }
-        self.finish(CloseReason::StreamError {
+        self.close_tag_if_open(now);
+        let reason = self.end_reason(CloseReason::StreamError {
             condition: e.condition,
             text,
             by_peer: true,
         });
+        self.finish(reason);
     }
 
     pub(crate) fn tls_failed(&mut self, e: &NegotiationError) {
@@ -465,10 +503,7 @@ impl Inner {
                 }
             }
             Timer::Close => {
-                let reason = self
-                    .close_reason
-                    .take()
-                    .unwrap_or(CloseReason::Timeout(TimeoutKind::Close));
+                let reason = self.end_reason(CloseReason::Timeout(TimeoutKind::Close));
                 self.finish(reason);
             }
             Timer::PingTimeout => self.stream_error_with(
@@ -497,6 +532,24 @@ impl Inner {
                     }
                 }
             }
+        }
+    }
+
+    /// Answers a stanza we cannot read with a stanza error
+    /// ([RFC 6120 §8.3](https://www.rfc-editor.org/rfc/rfc6120#section-8.3)) while there
+    /// is room in the output; the stream goes on. `to` is the sender's address when we
+    /// know it better than the stanza says (the server stamps the client's full JID).
+    pub(crate) fn reply_unreadable(
+        &mut self,
+        now: Instant,
+        e: &Element,
+        condition: DefinedCondition,
+        to: Option<&str>,
+    ) {
+        if let Some(reply) = stanza_error_reply(e, condition, to)
+            && self.pending() < self.output_limit
+        {
+            self.write_element(now, &reply);
         }
     }
 

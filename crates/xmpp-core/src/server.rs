@@ -12,9 +12,10 @@ use xmpp_sasl::scram::{DowngradeProtection, ScramServer};
 use xmpp_sasl::select::ServerPolicy;
 use xmpp_sasl::{CredentialStore, Mechanism, ServerMechanism, ServerStep};
 use xmpp_stanza::{
-    Bind, ChannelBindingTypes, ContentNs, DefinedCondition, HeaderRule, Iq, IqPayload, Mechanisms,
-    Packet, Role as HeaderRole, Sasl, SaslCondition, SaslFailure, SessionFeature, SessionRequest,
-    Stanza, StanzaError, StartTlsFeature, StreamCondition, StreamFeatures, StreamHeader, Version,
+    Bind, ChannelBindingTypes, ContentNs, DefinedCondition, HeaderRule, Iq, IqPayload, LangText,
+    Mechanisms, Packet, Role as HeaderRole, Sasl, SaslCondition, SaslFailure, SessionFeature,
+    SessionRequest, Stanza, StanzaError, StartTlsFeature, StreamCondition, StreamFeatures,
+    StreamHeader, Version,
 };
 use xmpp_tls::{DirectTls, NegotiationError, Receiver, ReceiverAction, StreamKind, TlsPolicy};
 use xmpp_xml::Element;
@@ -24,7 +25,6 @@ use crate::config::{LegacySession, ServerConfig, ServerTls, TlsMode};
 use crate::drawn::Drawn;
 use crate::event::{CallError, CloseReason, Event, NegotiationFailure};
 use crate::inner::{EngineSource, Inner, Life, TlsMachine};
-use crate::reply::stanza_error_reply;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -34,6 +34,8 @@ enum Phase {
     Handshake,
     /// Authenticated and restarted; waiting for the bind request.
     Bind,
+    /// Bound; the required legacy session is not established yet.
+    Session,
     Online,
 }
 
@@ -55,13 +57,17 @@ pub(crate) struct ServerSide {
     advertise_channel_binding: bool,
     legacy_session: LegacySession,
     max_auth_failures: u32,
+    max_auth_attempts: u32,
     direct: bool,
     starttls_required: bool,
     phase: Phase,
     domain: Option<String>,
     account: Option<BareJid>,
     sasl: Option<SaslRun>,
+    /// Failed attempts that judged the credentials (possible password guesses).
     failures: u32,
+    /// Failed or aborted attempts of any kind.
+    attempts: u32,
     bind: Option<PendingBind>,
     full: Option<FullJid>,
     /// What the current features advertised (for `<auth/>` checks).
@@ -69,6 +75,18 @@ pub(crate) struct ServerSide {
     /// The SASL attempt under way, for [`Event::AuthFailed`].
     attempt: Option<Attempt>,
     downgrade_protection: bool,
+}
+
+/// What a failed SASL attempt tells about the client, for the two limits of
+/// [`ServerConfig::max_auth_failures`] and [`ServerConfig::max_auth_attempts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// The credentials were judged (or the exchange was malformed): a possible
+    /// password guess.
+    Credentials,
+    /// The attempt ended before any credential was looked at: the client and we did
+    /// not agree on a mechanism or a channel binding, or the client aborted.
+    Negotiation,
 }
 
 /// What the client asked for in its current SASL attempt (nothing verified).
@@ -88,6 +106,7 @@ impl ServerSide {
             downgrade_protection,
             legacy_session,
             max_auth_failures,
+            max_auth_attempts,
             limits,
             pre_auth_limits,
             timeouts,
@@ -134,6 +153,7 @@ impl ServerSide {
             advertise_channel_binding,
             legacy_session,
             max_auth_failures,
+            max_auth_attempts,
             direct,
             starttls_required,
             phase: Phase::AwaitHeader,
@@ -141,6 +161,7 @@ impl ServerSide {
             account: None,
             sasl: None,
             failures: 0,
+            attempts: 0,
             bind: None,
             full: None,
             advertised: Vec::new(),
@@ -332,7 +353,7 @@ impl ServerSide {
             }
             Phase::Negotiating => self.negotiating(inner, now, e, unprocessed),
             Phase::Bind => self.bind_phase(inner, now, e),
-            Phase::Online => self.online(inner, now, e),
+            Phase::Session | Phase::Online => self.online(inner, now, e),
         }
     }
 
@@ -344,10 +365,7 @@ impl ServerSide {
             match r.handle_element(&e, unprocessed) {
                 Ok(ReceiverAction::Proceed(p)) => {
                     inner.write_element(now, &p);
-                    inner.framer.reset();
-                    inner.header_sent = false;
-                    inner.stop_input = true;
-                    inner.restarted = true;
+                    inner.restart_stream();
                     self.phase = Phase::Handshake;
                     inner.activate_tls();
                     return;
@@ -389,7 +407,8 @@ impl ServerSide {
         match Packet::parse(e.as_ref()) {
             Ok(Packet::Sasl(s)) => self.sasl(inner, now, s, unprocessed),
             Err(err) if e.ns() == xmpp_stanza::ns::SASL => {
-                self.sasl_failure(inner, now, err.sasl_condition());
+                let failure = SaslFailure::new(err.sasl_condition());
+                self.sasl_failure(inner, now, failure, Verdict::Credentials);
             }
             Ok(Packet::StartTls(_)) => {
                 // Not on offer (any more): RFC 6120 §5.4.2.2 failure, then close.
@@ -421,13 +440,16 @@ impl ServerSide {
                     Mechanism::from_name(&auth.mechanism).filter(|m| self.advertised.contains(m))
                 else {
                     self.sasl = None;
-                    self.sasl_failure(inner, now, SaslCondition::InvalidMechanism);
+                    let failure = SaslFailure::new(SaslCondition::InvalidMechanism);
+                    self.sasl_failure(inner, now, failure, Verdict::Negotiation);
                     return;
                 };
                 let mut run = match self.mechanism(inner, m) {
                     Some(r) => r,
                     None => {
-                        self.sasl_failure(inner, now, SaslCondition::TemporaryAuthFailure);
+                        // Our randomness failed: nothing the client did.
+                        let failure = SaslFailure::new(SaslCondition::TemporaryAuthFailure);
+                        self.sasl_failure(inner, now, failure, Verdict::Negotiation);
                         return;
                     }
                 };
@@ -452,7 +474,8 @@ impl ServerSide {
                     run.mechanism.step(&data)
                 }
                 None => {
-                    self.sasl_failure(inner, now, SaslCondition::MalformedRequest);
+                    let failure = SaslFailure::new(SaslCondition::MalformedRequest);
+                    self.sasl_failure(inner, now, failure, Verdict::Credentials);
                     return;
                 }
             },
@@ -463,6 +486,7 @@ impl ServerSide {
                     now,
                     &Sasl::Failure(SaslFailure::new(SaslCondition::Aborted)).to_element(),
                 );
+                self.count_attempt(inner, now, Verdict::Negotiation);
                 return;
             }
             _ => {
@@ -497,7 +521,8 @@ impl ServerSide {
                     } else {
                         SaslCondition::NotAuthorized
                     };
-                    self.sasl_failure(inner, now, condition);
+                    let failure = SaslFailure::new(condition);
+                    self.sasl_failure(inner, now, failure, Verdict::Credentials);
                     return;
                 };
                 if unprocessed != 0 {
@@ -507,28 +532,14 @@ impl ServerSide {
                 }
                 inner.write_element(now, &Sasl::Success(additional_data).to_element());
                 self.attempt = None;
-                let name = run.name.name().to_owned();
-                inner.negotiated.mechanism = Some(name.clone());
-                inner.negotiated.channel_binding = run.binding;
-                inner.negotiated.authenticated = Some(account.clone());
-                inner.push_event(Event::Authenticated {
-                    mechanism: name,
-                    channel_binding: run.binding,
-                    jid: account.clone(),
-                });
+                inner.authenticated(run.name.name().to_owned(), run.binding, account.clone());
                 self.account = Some(account);
-                inner.framer.reset();
-                inner.framer.set_limits(inner.limits);
-                inner.stop_input = true;
-                inner.restarted = true;
-                inner.header_sent = false;
                 self.phase = Phase::AwaitHeader;
             }
             Err(err) => {
                 self.sasl = None;
-                let condition = SaslCondition::from_name(err.condition().as_str())
-                    .unwrap_or(SaslCondition::NotAuthorized);
-                self.sasl_failure(inner, now, condition);
+                let (failure, verdict) = mechanism_failure(&err, inner);
+                self.sasl_failure(inner, now, failure, verdict);
             }
         }
     }
@@ -569,23 +580,33 @@ impl ServerSide {
         })
     }
 
-    fn sasl_failure(&mut self, inner: &mut Inner, now: Instant, condition: SaslCondition) {
-        inner.write_element(
-            now,
-            &Sasl::Failure(SaslFailure::new(condition)).to_element(),
-        );
+    fn sasl_failure(
+        &mut self,
+        inner: &mut Inner,
+        now: Instant,
+        failure: SaslFailure,
+        verdict: Verdict,
+    ) {
+        let condition = failure.condition;
+        inner.write_element(now, &Sasl::Failure(failure).to_element());
         let attempt = self.attempt.take();
-        if condition == SaslCondition::Aborted {
-            return;
-        }
         inner.push_event(Event::AuthFailed {
             mechanism: attempt.as_ref().map(|a| a.mechanism.clone()),
             username: attempt.and_then(|a| a.username),
             condition,
         });
-        self.failures += 1;
-        if self.failures >= self.max_auth_failures {
-            // RFC 6120 §6.4.5: a reasonable number of retries, then the stream ends.
+        self.count_attempt(inner, now, verdict);
+    }
+
+    /// Counts a failed or aborted attempt; past either limit the stream ends
+    /// ([RFC 6120 §6.4.5](https://www.rfc-editor.org/rfc/rfc6120#section-6.4.5): "a
+    /// configurable but reasonable number of retries").
+    fn count_attempt(&mut self, inner: &mut Inner, now: Instant, verdict: Verdict) {
+        self.attempts += 1;
+        if verdict == Verdict::Credentials {
+            self.failures += 1;
+        }
+        if self.failures >= self.max_auth_failures || self.attempts >= self.max_auth_attempts {
             self.stream_error(
                 inner,
                 now,
@@ -604,9 +625,7 @@ impl ServerSide {
                 return;
             }
             Err(err) if Stanza::is_stanza(e.as_ref()) => {
-                if let Some(reply) = stanza_error_reply(&e, err.stanza_condition(), None) {
-                    inner.write_element(now, &reply);
-                }
+                inner.reply_unreadable(now, &e, err.stanza_condition(), None);
                 return;
             }
             _ => {
@@ -694,10 +713,14 @@ impl ServerSide {
             inner.write_stanza(now, &Stanza::Iq(reply));
         }
         inner.negotiated.jid = Some(full.clone());
-        self.full = Some(full.clone());
-        self.phase = Phase::Online;
-        inner.go_online(now);
-        inner.push_event(Event::Online { jid: full });
+        self.full = Some(full);
+        if self.legacy_session == LegacySession::Required {
+            // Online once the session is established (RFC 3921 §3): until then the
+            // client may not exchange stanzas, so the application must not either.
+            self.phase = Phase::Session;
+        } else {
+            self.go_online(inner, now);
+        }
         Ok(())
     }
 
@@ -712,6 +735,15 @@ impl ServerSide {
         };
         self.iq_error(inner, now, &pending.iq, condition);
         Ok(())
+    }
+
+    fn go_online(&mut self, inner: &mut Inner, now: Instant) {
+        let Some(full) = self.full.clone() else {
+            return;
+        };
+        self.phase = Phase::Online;
+        inner.go_online(now);
+        inner.push_event(Event::Online { jid: full });
     }
 
     fn online(&mut self, inner: &mut Inner, now: Instant, e: Element) {
@@ -739,7 +771,18 @@ impl ServerSide {
                     None => true,
                     Some(t) => t.as_str() == domain,
                 };
-                if self.session_request(inner, now, &s, to_server) {
+                if self.setup_request(inner, now, &s, to_server) {
+                    return;
+                }
+                if self.phase == Phase::Session {
+                    // As before binding (RFC 6120 §7.1): nothing is processed before
+                    // the required session.
+                    self.stream_error(
+                        inner,
+                        now,
+                        StreamCondition::NotAuthorized,
+                        Some("session not established"),
+                    );
                     return;
                 }
                 if !inner.handle_ping(now, &s, to_server) {
@@ -747,19 +790,23 @@ impl ServerSide {
                 }
             }
             Err(err) if Stanza::is_stanza(e.as_ref()) => {
-                if let Some(reply) =
-                    stanza_error_reply(&e, err.stanza_condition(), Some(full.as_str()))
-                    && inner.pending() < inner.output_limit
-                {
-                    inner.write_element(now, &reply);
-                }
+                inner.reply_unreadable(now, &e, err.stanza_condition(), Some(full.as_str()));
             }
             _ => self.stream_error(inner, now, StreamCondition::UnsupportedStanzaType, None),
         }
     }
 
-    /// Answers the legacy session request ([RFC 3921 §3](https://www.rfc-editor.org/rfc/rfc3921#section-3)).
-    fn session_request(
+    /// Answers the IQ sets addressed to the server that are part of session setup;
+    /// `true` when `s` was one of them.
+    ///
+    /// - A bind request once a resource is bound: RFC 6120 binds one resource per
+    ///   stream (the multiple-resource binding of its drafts was dropped), so it is
+    ///   refused with `<not-allowed/>`, the condition of
+    ///   [RFC 6120 §7.6.2.2](https://www.rfc-editor.org/rfc/rfc6120#section-7.6.2.2)
+    ///   for a client that may not bind (another) resource; the bound one stays.
+    /// - The legacy session request ([RFC 3921 §3](https://www.rfc-editor.org/rfc/rfc3921#section-3)):
+    ///   answered unless sessions are off; a required session puts the client online.
+    fn setup_request(
         &mut self,
         inner: &mut Inner,
         now: Instant,
@@ -770,14 +817,21 @@ impl ServerSide {
         let IqPayload::Set(p) = &iq.payload else {
             return false;
         };
-        if !to_server || SessionRequest::parse(p.as_ref()).is_err() {
+        if !to_server {
             return false;
         }
-        if self.legacy_session == LegacySession::Off {
+        if p.is(xmpp_stanza::ns::BIND, "bind") {
+            self.iq_error(inner, now, iq, DefinedCondition::NotAllowed);
+        } else if SessionRequest::parse(p.as_ref()).is_err() {
+            return false;
+        } else if self.legacy_session == LegacySession::Off {
             self.iq_error(inner, now, iq, DefinedCondition::ServiceUnavailable);
         } else if let Some(reply) = iq.result_reply(None) {
             inner.negotiated.session = true;
             inner.write_stanza(now, &Stanza::Iq(reply));
+            if self.phase == Phase::Session {
+                self.go_online(inner, now);
+            }
         }
         true
     }
@@ -826,6 +880,47 @@ fn claimed_username(mechanism: &str, message: &[u8]) -> Option<String> {
         return None;
     };
     (!name.is_empty()).then(|| name.chars().take(256).collect())
+}
+
+/// The `<failure/>` for an error of the SASL mechanism, and what it counts as.
+fn mechanism_failure(err: &xmpp_sasl::Error, inner: &Inner) -> (SaslFailure, Verdict) {
+    use xmpp_sasl::Reason;
+    let failure = SaslFailure::new(
+        SaslCondition::from_name(err.condition().as_str()).unwrap_or(SaslCondition::NotAuthorized),
+    );
+    match err.reason() {
+        Reason::UnsupportedChannelBindingType => {
+            // RFC 5802 §7 calls this `e=unsupported-channel-binding-type`, but a SCRAM
+            // server-error exists only in the server-final-message; refused at the
+            // client-first-message, the XMPP <failure/> is all there is, and it carries
+            // no SASL data (RFC 6120 §6.4.5). `not-authorized` would read as a wrong
+            // password; `malformed-request` with the RFC 5802 value and our types as
+            // text says what went wrong (Prosody answers the same condition).
+            let ours: Vec<&str> = inner
+                .machine
+                .bindings()
+                .map(sasl_bindings)
+                .unwrap_or_default()
+                .iter()
+                .map(|b| b.kind().name())
+                .collect();
+            let ours = if ours.is_empty() {
+                "none".to_owned()
+            } else {
+                ours.join(", ")
+            };
+            let mut f = SaslFailure::new(SaslCondition::MalformedRequest);
+            f.texts.push(LangText::new(format!(
+                "unsupported-channel-binding-type (supported: {ours})"
+            )));
+            (f, Verdict::Negotiation)
+        }
+        // A gs2 flag that does not fit the offer (RFC 5802 §6): `p=` with a plain
+        // mechanism, `n`/`y` with -PLUS, or `y` although we offer -PLUS. Decided before
+        // the credentials are looked up.
+        Reason::ChannelBindingFlag | Reason::Downgrade => (failure, Verdict::Negotiation),
+        _ => (failure, Verdict::Credentials),
+    }
 }
 
 /// The channel-binding type named by a SCRAM gs2 header `p=<type>,...`.

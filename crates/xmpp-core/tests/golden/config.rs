@@ -106,6 +106,7 @@ const SERVER_KEYS: &[&str] = &[
     "cb-advertise",
     "legacy-session",
     "max-auth-failures",
+    "max-auth-attempts",
     "downgrade-protection",
 ];
 
@@ -217,6 +218,9 @@ pub fn server(t: &Transcript, store: &Arc<MemoryStore>) -> Result<ServerConfig, 
     }
     if let Some(v) = one(m, "max-auth-failures") {
         s = s.max_auth_failures(v.parse().map_err(|_| "bad max-auth-failures")?);
+    }
+    if let Some(v) = one(m, "max-auth-attempts") {
+        s = s.max_auth_attempts(v.parse().map_err(|_| "bad max-auth-attempts")?);
     }
     Ok(s)
 }

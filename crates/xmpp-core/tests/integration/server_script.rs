@@ -77,39 +77,106 @@ fn stanza_before_auth_is_not_authorized() {
     ));
 }
 
+fn auth(s: &mut Connection, now: Instant, mechanism: &str, data: &str) -> String {
+    let xml = format!(
+        "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='{mechanism}'>{data}</auth>"
+    );
+    s.handle_input(now, xml.as_bytes());
+    output(s)
+}
+
+/// Only failures that judged the credentials count toward `max_auth_failures`
+/// (RFC 6120 §6.4.5): unknown or unoffered mechanisms and aborts do not.
 #[test]
-fn unknown_mechanism_then_too_many_failures() {
+fn unknown_mechanisms_are_not_password_guesses() {
     let (mut s, now) = server();
     s.handle_input(now, HEADER.as_bytes());
     output(&mut s);
-    s.handle_input(
-        now,
-        b"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='X-UNKNOWN'/>",
-    );
-    assert!(output(&mut s).contains("<invalid-mechanism/>"));
+    assert!(auth(&mut s, now, "X-UNKNOWN", "").contains("<invalid-mechanism/>"));
     // PLAIN is not offered without TLS, so it is refused like an unknown one.
-    s.handle_input(
-        now,
-        b"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1bGlldAByMG0zMG15cjBtMzA=</auth>",
-    );
-    assert!(output(&mut s).contains("<invalid-mechanism/>"));
-    assert!(!s.is_closed());
-    // Abort does not count as a failure.
+    let plain = auth(&mut s, now, "PLAIN", "AGp1bGlldAByMG0zMG15cjBtMzA=");
+    assert!(plain.contains("<invalid-mechanism/>"));
     s.handle_input(now, b"<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
     assert!(output(&mut s).contains("<aborted/>"));
     assert!(!s.is_closed());
-    // The third failure ends the stream (RFC 6120 §6.4.5).
-    s.handle_input(
-        now,
-        b"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>bm90IHNjcmFt</auth>",
-    );
-    let out = output(&mut s);
-    assert!(
-        out.contains("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"),
-        "{out}"
-    );
+    // Malformed SCRAM exchanges count: the third ends the stream.
+    for n in 1..=3 {
+        let out = auth(&mut s, now, "SCRAM-SHA-1", "bm90IHNjcmFt");
+        assert!(
+            out.contains("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"),
+            "{out}"
+        );
+        assert_eq!(out.contains("<policy-violation"), n == 3, "{n}: {out}");
+        assert_eq!(s.is_closed(), n == 3);
+    }
+}
+
+/// A channel-binding type we cannot provide is no password guess (RFC 5802 §7
+/// `unsupported-channel-binding-type`): `<malformed-request/>` with that value as
+/// text, and it does not count toward `max_auth_failures`.
+#[test]
+fn unsupported_channel_binding_type_is_not_a_password_guess() {
+    let (mut s, now) = server();
+    s.handle_input(now, HEADER.as_bytes());
+    output(&mut s);
+    // "p=tls-bogus,,n=juliet,r=abcd"; no TLS here, so we bind nothing at all.
+    for _ in 0..5 {
+        let out = auth(
+            &mut s,
+            now,
+            "SCRAM-SHA-1",
+            "cD10bHMtYm9ndXMsLG49anVsaWV0LHI9YWJjZA==",
+        );
+        assert!(out.contains("<malformed-request/>"), "{out}");
+        assert!(
+            out.contains("unsupported-channel-binding-type (supported: none)"),
+            "{out}"
+        );
+        assert!(!s.is_closed());
+    }
+    assert!(matches!(
+        events(&mut s).last(),
+        Some(Event::AuthFailed {
+            condition: xmpp_core::SaslCondition::MalformedRequest,
+            ..
+        })
+    ));
+}
+
+/// Attempts that are no password guesses still end the stream at the hard bound
+/// (`max_auth_attempts`, default 10), aborts included.
+#[test]
+fn attempts_of_any_kind_are_bounded() {
+    let (mut s, now) = server();
+    s.handle_input(now, HEADER.as_bytes());
+    output(&mut s);
+    for n in 1..=9 {
+        if n % 3 == 0 {
+            s.handle_input(now, b"<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+            assert!(output(&mut s).contains("<aborted/>"));
+        } else {
+            assert!(auth(&mut s, now, "X-UNKNOWN", "").contains("<invalid-mechanism/>"));
+        }
+        assert!(!s.is_closed(), "closed after {n}");
+    }
+    let out = auth(&mut s, now, "X-UNKNOWN", "");
+    assert!(out.contains("<invalid-mechanism/>"), "{out}");
     assert!(out.contains("<policy-violation"), "{out}");
     assert!(s.is_closed());
+
+    // The bound is configurable.
+    let config = xmpp_core::ServerConfig::new([DOMAIN], fast_store())
+        .mechanisms(vec![Mechanism::ScramSha1])
+        .max_auth_attempts(4)
+        .random(Box::new(xmpp_core::SeededNonceSource::new(9)));
+    let mut s = Connection::server(config, now);
+    s.handle_input(now, HEADER.as_bytes());
+    output(&mut s);
+    for _ in 1..=3 {
+        auth(&mut s, now, "X-UNKNOWN", "");
+        assert!(!s.is_closed());
+    }
+    assert!(auth(&mut s, now, "X-UNKNOWN", "").contains("<policy-violation"));
 }
 
 #[test]
