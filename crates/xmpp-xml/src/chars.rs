@@ -67,13 +67,29 @@ pub(crate) fn is_namespace_name(s: &str) -> bool {
 
 /// [`is_namespace_name`] for bytes the parser has already checked as UTF-8.
 pub(crate) fn is_namespace_name_bytes(s: &[u8]) -> bool {
-    // Printable ASCII, checked without early exit so that it vectorises.
-    if s.iter()
-        .fold(true, |ok, &b| ok & (b.wrapping_sub(0x21) < 0x5E))
-    {
+    if printable_ascii(s) {
         return true;
     }
     core::str::from_utf8(s).is_ok_and(is_namespace_name)
+}
+
+/// Whether every byte of `s` is in 0x21..=0x7E, eight bytes at a time: a byte below
+/// 0x21 borrows in `w - 0x21..`, a byte of 0x7F or more has bit 7 set in `w` or in
+/// `w + 1..` (a carry out of a byte only comes from 0xFF, itself a hit), so the answer
+/// for a whole word is exact.
+fn printable_ascii(s: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let words = s.chunks_exact(8);
+    let tail = words.remainder();
+    let mut bad = 0u64;
+    for word in words {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(word);
+        let w = u64::from_le_bytes(a);
+        bad |= (w.wrapping_sub(LO * 0x21) & !w) | w | w.wrapping_add(LO);
+    }
+    bad & HI == 0 && tail.iter().all(|&b| b.wrapping_sub(0x21) < 0x5E)
 }
 
 #[cfg(test)]
@@ -95,5 +111,16 @@ mod tests {
         );
         assert!(!is_namespace_name_bytes(b"a b") && !is_namespace_name_bytes("a\u{85}".as_bytes()));
         assert!(!is_namespace_name_bytes(b"\xFF"));
+        // Every byte value at every position of a word and of the tail.
+        for len in 1..=17usize {
+            for at in 0..len {
+                for x in 0..=255u8 {
+                    let mut v = vec![b'a'; len];
+                    v[at] = x;
+                    let want = (0x21..=0x7E).contains(&x);
+                    assert_eq!(printable_ascii(&v), want, "{x:#x} at {at} of {len}");
+                }
+            }
+        }
     }
 }

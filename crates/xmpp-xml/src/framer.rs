@@ -107,6 +107,10 @@ pub struct Framer {
     parser: Parser,
     input: Vec<u8>,
     start: usize,
+    /// Nothing buffered (`input` empty, `start` 0) and no error: `feed` may parse
+    /// straight from the caller's bytes and `poll` has nothing to parse. One flag for
+    /// the per-call checks of small pieces.
+    direct: bool,
     error: Option<Error>,
     reported: bool,
 }
@@ -125,6 +129,7 @@ impl Framer {
             parser: Parser::new(limits),
             input: Vec::new(),
             start: 0,
+            direct: true,
             error: None,
             reported: false,
         }
@@ -136,9 +141,8 @@ impl Framer {
     #[inline]
     pub fn feed(&mut self, data: &[u8]) -> usize {
         // The common case for small pieces: nothing buffered, pending or failed.
-        if self.start == self.input.len() && self.error.is_none() && !self.parser.has_frame() {
-            self.input.clear();
-            self.start = 0;
+        if self.direct && !self.parser.has_frame() {
+            debug_assert!(self.input.is_empty() && self.start == 0 && self.error.is_none());
             // Parse straight from `data` up to the first frame (no copy), then buffer what
             // follows it.
             return match self.parser.run(data) {
@@ -157,6 +161,7 @@ impl Framer {
             Ok(n) => n + self.buffer(&data[n..]),
             Err((n, e)) => {
                 self.error = Some(e);
+                self.direct = false;
                 self.reported = false;
                 n
             }
@@ -171,6 +176,7 @@ impl Framer {
         if self.start == self.input.len() {
             self.input.clear();
             self.start = 0;
+            self.direct = true;
             if !self.parser.has_frame() {
                 let r = self.parser.run(data);
                 return match r {
@@ -198,6 +204,9 @@ impl Framer {
             self.input.reserve_exact(new - len);
         }
         self.input.extend_from_slice(&data[..take]);
+        if take > 0 {
+            self.direct = false;
+        }
         take
     }
 
@@ -206,7 +215,7 @@ impl Framer {
     #[inline]
     pub fn poll(&mut self) -> Option<Result<Frame, Error>> {
         // The common case after a `feed` that completed no frame: nothing to do.
-        if self.start >= self.input.len() && self.error.is_none() && !self.parser.has_frame() {
+        if self.direct && !self.parser.has_frame() {
             return None;
         }
         self.poll_more()
@@ -230,10 +239,17 @@ impl Framer {
         match self.parser.run(&self.input[self.start..]) {
             Ok(n) => {
                 self.start += n;
+                if self.start == self.input.len() {
+                    // All parsed: back to parsing straight from the caller's bytes.
+                    self.input.clear();
+                    self.start = 0;
+                    self.direct = true;
+                }
                 self.parser.take_frame().map(Ok)
             }
             Err((n, e)) => {
                 self.start += n;
+                self.direct = false;
                 self.error = Some(e.clone());
                 self.reported = true;
                 Some(Err(e))
@@ -257,6 +273,7 @@ impl Framer {
         self.parser.reset();
         self.input.clear();
         self.start = 0;
+        self.direct = self.error.is_none();
     }
 
     /// The error that stopped the framer, if any.

@@ -651,3 +651,60 @@ fn set_limits_applies_to_the_next_bytes() {
     }
     assert_eq!(got, 1);
 }
+
+/// The shapes of start tag that take a shortcut (unprefixed names, at most one default
+/// namespace declaration) and their neighbours: namespaces, attributes and errors as the
+/// rules say (the unit tests of `parser/shortcuts.rs` compare them with the general
+/// path).
+#[test]
+fn nested_start_tag_shortcuts_agree_with_the_general_path() {
+    let el = |body: &str| match &ok(&stream(body)).frames[1] {
+        Frame::Element(e) => e.clone(),
+        f => panic!("{f:?}"),
+    };
+    let e = el("<m><b x='1' y='2'>t</b><c/><d xmlns='urn:a' v='1'><i a='b'><j/></i></d></m>");
+    let b = e.get_child("jabber:client", "b").unwrap();
+    assert_eq!(
+        (b.attr("x"), b.attr("y"), b.text().as_ref()),
+        (Some("1"), Some("2"), "t")
+    );
+    assert!(e.get_child("jabber:client", "c").is_some());
+    let d = e.get_child("urn:a", "d").unwrap();
+    assert_eq!(d.attr("v"), Some("1"));
+    assert_eq!(d.attrs().count(), 1, "the declaration is not an attribute");
+    let i = d.get_child("urn:a", "i").unwrap();
+    assert_eq!(i.attr("a"), Some("b"));
+    assert!(i.get_child("urn:a", "j").is_some());
+    // Same namespace as the parent, empty default namespace, prefixed parent.
+    let e = el("<m><q xmlns='jabber:client'><i/></q><r xmlns=''><i/></r></m>");
+    let q = e.get_child("jabber:client", "q").unwrap();
+    assert!(q.get_child("jabber:client", "i").is_some());
+    assert!(e.get_child("", "r").unwrap().get_child("", "i").is_some());
+    let e = el("<m xmlns:p='urn:p'><p:a><b/></p:a><c xmlns='urn:c' xmlns:p='urn:q'><p:d/></c></m>");
+    assert!(
+        e.get_child("urn:p", "a")
+            .unwrap()
+            .get_child("jabber:client", "b")
+            .is_some()
+    );
+    let c = e.get_child("urn:c", "c").unwrap();
+    assert!(c.get_child("urn:q", "d").is_some());
+    // Errors, in the order the general path finds them.
+    let nwf = Condition::NotWellFormed;
+    fails(&stream("<m><b x='1' y='2' x='3'/></m>"), nwf);
+    fails(&stream("<m><d xmlns='urn:a' v='1' v='2'/></m>"), nwf);
+    fails(&stream("<m><d xmlns='urn:a' xmlns='urn:b'/></m>"), nwf);
+    fails(&stream("<m><d xmlns='urn:a b'/></m>"), nwf);
+    fails(&stream(&format!("<m><d xmlns='{XML_NS}'/></m>")), nwf);
+    fails(
+        &stream("<m><d xmlns='http://www.w3.org/2000/xmlns/'/></m>"),
+        nwf,
+    );
+    let mut few = Limits::default();
+    few.max_namespace_decls = 2;
+    fails_with(
+        &stream("<m><d xmlns='urn:a'/></m>"),
+        Condition::PolicyViolation,
+        few,
+    );
+}

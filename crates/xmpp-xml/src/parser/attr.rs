@@ -5,7 +5,7 @@
 //! byte-wise start-tag path, which makes the same changes.
 
 use super::fast::HI;
-use super::fast::{NAME_ASCII, special_mask, utf8_prefix};
+use super::fast::{NAME_ASCII, append, special_mask, utf8_prefix};
 use super::{NameState, Parser, RawAttr, State};
 use crate::element::Span;
 
@@ -64,9 +64,11 @@ impl Parser {
             return 0;
         }
         // What `begin_value`, the value path and `end_value` would do.
+        // The name goes to `scratch` as on the byte-wise path, so that every buffer
+        // grows at the same point however the input was split.
         self.attr_start = self.scratch.len() as u32;
         self.attr_name = NameState::default();
-        self.scratch.extend_from_slice(&input[..k]);
+        append(&mut self.scratch, input, k);
         self.value_tree = to_tree;
         let buf = if to_tree {
             &mut self.cur.buf
@@ -74,7 +76,7 @@ impl Parser {
             &mut self.scratch
         };
         let vstart = buf.len() as u32;
-        buf.extend_from_slice(&value[..take]);
+        append(buf, value, take);
         self.attrs.push(RawAttr {
             name: Span {
                 start: self.attr_start,

@@ -62,7 +62,9 @@ fn swar_special(w: u64, a: u8, b: u8, c: u8) -> bool {
     special_mask(w, a, b, c) != 0
 }
 /// Length of the prefix of `input[..lim]` free of bytes below 0x20 and of `a`, `b`, `c`,
-/// eight bytes at a time; also whether a byte >= 0x80 was seen.
+/// eight bytes at a time (up to the first such byte when it is in a whole word, else up
+/// to the last whole word); also whether a byte >= 0x80 may be in that prefix (a
+/// conservative answer: the bytes after the stop in its word count too).
 #[inline]
 pub(super) fn scan_words(input: &[u8], lim: usize, a: u8, b: u8, c: u8) -> (usize, bool) {
     let mut n = 0;
@@ -72,22 +74,52 @@ pub(super) fn scan_words(input: &[u8], lim: usize, a: u8, b: u8, c: u8) -> (usiz
             break;
         };
         let w = u64::from_le_bytes(word);
-        if special_mask(w, a, b, c) != 0 {
+        let special = special_mask(w, a, b, c);
+        high |= w;
+        if special != 0 {
+            // The lowest bit of the mask is exact.
+            n += (special.trailing_zeros() / 8) as usize;
             break;
         }
-        high |= w;
         n += 8;
     }
     (n, high & HI != 0)
 }
-/// Appends the longest prefix of `run` that is valid UTF-8 made of XML `Char`s only
-/// (the caller has excluded ASCII controls) and returns its length; stops before a
+/// Appends `src[..n]` to `buf`. Short strings (names, most values) are copied as one
+/// fixed-size block when `src` has that many bytes and `buf` that much spare capacity,
+/// and the length is then cut back to `n`: a few moves instead of a `memcpy` call. The
+/// length and capacity of `buf` end exactly as with `extend_from_slice` (the memory
+/// budget sees no difference).
+#[inline(always)]
+pub(super) fn append(buf: &mut Vec<u8>, src: &[u8], n: usize) {
+    debug_assert!(n <= src.len());
+    let len = buf.len();
+    let spare = buf.capacity() - len;
+    if n <= 16
+        && spare >= 16
+        && let Some(Ok(block)) = src.get(..16).map(<&[u8; 16]>::try_from)
+    {
+        buf.extend_from_slice(block);
+        buf.truncate(len + n);
+    } else if n <= 32
+        && spare >= 32
+        && let Some(Ok(block)) = src.get(..32).map(<&[u8; 32]>::try_from)
+    {
+        buf.extend_from_slice(block);
+        buf.truncate(len + n);
+    } else if let Some(s) = src.get(..n) {
+        buf.extend_from_slice(s);
+    }
+}
+
+/// Appends the longest prefix of `rest[..m]` that is valid UTF-8 made of XML `Char`s
+/// only (the caller has excluded ASCII controls) and returns its length; stops before a
 /// character split by the piece boundary. `ascii` says the run has no byte >= 0x80, so
 /// there is nothing to decode.
 #[inline]
-fn push_run(buf: &mut Vec<u8>, run: &[u8], ascii: bool) -> usize {
-    let n = if ascii { run.len() } else { utf8_prefix(run) };
-    buf.extend_from_slice(&run[..n]);
+fn push_run(buf: &mut Vec<u8>, rest: &[u8], m: usize, ascii: bool) -> usize {
+    let n = if ascii { m } else { utf8_prefix(&rest[..m]) };
+    append(buf, rest, n);
     n
 }
 
@@ -99,7 +131,8 @@ pub(super) fn utf8_prefix(run: &[u8]) -> usize {
     };
     // U+FFFE and U+FFFF are valid UTF-8 but not XML characters: EF BF BE / EF BF BF.
     let b = &run[..valid];
-    if !b.contains(&0xEF) {
+    // A plain loop rather than `contains` (a `memchr` call): runs are short.
+    if !b.iter().fold(false, |seen, &x| seen | (x == 0xEF)) {
         return valid;
     }
     let mut i = 0;
@@ -151,7 +184,7 @@ impl Parser {
             }
             if m > 0 {
                 let before = self.cur.buf.len();
-                m = push_run(&mut self.cur.buf, &rest[..m], high < 0x80);
+                m = push_run(&mut self.cur.buf, rest, m, high < 0x80);
                 if m > 0 && self.text_open.is_none() {
                     self.text_open = Some(before as u32);
                 }
@@ -222,7 +255,7 @@ impl Parser {
         } else {
             &mut self.scratch
         };
-        push_run(buf, &input[..n], high < 0x80)
+        push_run(buf, input, n, high < 0x80)
     }
 
     /// Bulk start-tag structure: whitespace, ASCII unprefixed attribute names, `=`,
@@ -397,7 +430,7 @@ impl Parser {
                 return Ok(0);
             }
             st.after_colon = false;
-            buf.extend_from_slice(&input[..n]);
+            append(buf, input, n);
         } else if attr || st.after_colon {
             return Ok(0);
         }
@@ -427,8 +460,20 @@ impl Parser {
         let end = top.qname_start as usize + top.qname_len as usize;
         let expected = self.qnames.get(start..end).unwrap_or(&[]);
         let lim = input.len().min(expected.len()).min(self.byte_room());
+        let (got, want) = (&input[..lim], &expected[..lim]);
         let mut n = 0;
-        while n < lim && input[n] == expected[n] && input[n] < 0x80 {
+        // Eight bytes at a time while they are equal and ASCII.
+        for (a, b) in got.chunks_exact(8).zip(want.chunks_exact(8)) {
+            let (Ok(a), Ok(b)) = (<[u8; 8]>::try_from(a), <[u8; 8]>::try_from(b)) else {
+                break;
+            };
+            let a = u64::from_le_bytes(a);
+            if a != u64::from_le_bytes(b) || a & HI != 0 {
+                break;
+            }
+            n += 8;
+        }
+        while n < lim && got[n] == want[n] && got[n] < 0x80 {
             n += 1;
         }
         let full = n == expected.len();
@@ -449,6 +494,28 @@ impl Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn append_is_extend_from_slice() {
+        let src: Vec<u8> = (0..48u8).collect();
+        for cap in [0usize, 8, 16, 20, 40, 64] {
+            for pre in 0..=cap.min(24) {
+                for avail in [0usize, 5, 16, 31, 32, 48] {
+                    for n in 0..=avail {
+                        let mut a = Vec::with_capacity(cap);
+                        a.extend(core::iter::repeat_n(7u8, pre));
+                        let mut b = Vec::with_capacity(cap);
+                        b.extend(core::iter::repeat_n(7u8, pre));
+                        append(&mut a, &src[..avail], n);
+                        b.extend_from_slice(&src[..n]);
+                        assert_eq!(a, b, "cap {cap} pre {pre} avail {avail} n {n}");
+                        // The memory budget sees the same capacity.
+                        assert_eq!(a.capacity(), b.capacity());
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn swar_matches_bytewise() {

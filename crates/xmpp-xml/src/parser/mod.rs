@@ -20,6 +20,7 @@ mod byte;
 mod decl;
 mod fast;
 mod refs;
+mod shortcuts;
 mod tags;
 mod tree;
 
@@ -128,6 +129,9 @@ struct Open {
     node: u32,
     children: u32,
     text: u32,
+    /// The name has no prefix (the element is in the default namespace in scope at
+    /// its start tag).
+    plain: bool,
 }
 
 /// The parser; [`crate::Framer`] wraps it with an input buffer.
@@ -339,45 +343,30 @@ impl Parser {
     #[inline(never)]
     fn run_loop(&mut self, input: &[u8]) -> Result<usize, (usize, Error)> {
         let mut i = 0;
-        while i < input.len() {
+        'outer: while i < input.len() {
             if self.ready {
                 break;
             }
             if self.utf8.idle() && !self.after_cr {
-                let n = match self.state {
-                    State::Content if self.open.len() >= 2 && self.brackets == 0 => {
-                        self.fast_text(&input[i..])
-                    }
-                    // A value goes on with its closing quote and the rest of the tag.
-                    State::InTag
-                    | State::AfterValue
-                    | State::AttrEq
-                    | State::AttrQuote
-                    | State::AttrValue(_) => match self.fast_tag(&input[i..]) {
+                // The fast paths never leave a partial character or a pending CR, so
+                // they chain without re-checking that.
+                loop {
+                    let n = match self.fast_step(&input[i..]) {
                         Ok(n) => n,
                         Err((n, e)) => {
                             self.pos += n as u64;
                             return Err((i + n, e));
                         }
-                    },
-                    State::Lt => self.fast_lt(input[i]),
-                    State::StartName | State::AttrName => {
-                        match self.fast_name(&input[i..], matches!(self.state, State::AttrName)) {
-                            Ok(n) => n,
-                            Err((n, e)) => {
-                                self.pos += n as u64;
-                                return Err((i + n, e));
-                            }
-                        }
+                    };
+                    if n == 0 {
+                        break;
                     }
-                    State::EndName(k) => self.fast_end(&input[i..], k),
-                    _ => 0,
-                };
-                if n > 0 {
                     i += n;
                     self.pos += n as u64;
                     self.work += 1;
-                    continue;
+                    if self.ready || i >= input.len() {
+                        continue 'outer;
+                    }
                 }
             }
             let b = input[i];
@@ -413,6 +402,30 @@ impl Parser {
         }
         debug_assert!(self.held() <= self.limits.max_element_bytes + SLACK);
         Ok(i)
+    }
+
+    /// The bulk fast path for the current state, if any: bytes consumed (0 when it
+    /// does not apply).
+    #[inline(always)]
+    fn fast_step(&mut self, rest: &[u8]) -> Result<usize, (usize, Error)> {
+        Ok(match self.state {
+            State::Content if self.open.len() >= 2 && self.brackets == 0 => self.fast_text(rest),
+            // A value goes on with its closing quote and the rest of the tag.
+            State::InTag
+            | State::AfterValue
+            | State::AttrEq
+            | State::AttrQuote
+            | State::AttrValue(_) => return self.fast_tag(rest),
+            State::Lt => match rest.first() {
+                Some(&b) => self.fast_lt(b),
+                None => 0,
+            },
+            State::StartName | State::AttrName => {
+                return self.fast_name(rest, matches!(self.state, State::AttrName));
+            }
+            State::EndName(k) => self.fast_end(rest, k),
+            _ => 0,
+        })
     }
 
     #[inline]

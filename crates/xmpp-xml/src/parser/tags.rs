@@ -23,7 +23,7 @@ fn split_qname(q: &[u8], colon: Option<u32>) -> (&[u8], &[u8]) {
 }
 
 /// Why a tag's attributes are refused when two are the same after resolution.
-const DUPLICATE: &str = "duplicate attribute after namespace resolution";
+pub(super) const DUPLICATE: &str = "duplicate attribute after namespace resolution";
 
 /// Bytes the parser has checked as UTF-8, as a `String`.
 fn checked_string(b: &[u8]) -> Option<String> {
@@ -31,7 +31,7 @@ fn checked_string(b: &[u8]) -> Option<String> {
 }
 /// Resolves and appends the non-declaration attributes after the element node (the
 /// last node), then checks their uniqueness.
-fn push_attrs(
+pub(super) fn push_attrs(
     el: &mut Tree,
     attrs: &[RawAttr],
     scratch: &[u8],
@@ -71,8 +71,7 @@ fn push_attrs(
         } else {
             el.push_bytes(a.value.bytes(scratch))
         };
-        let bit = 1u64
-            << ((u32::from(local.first().copied().unwrap_or(0)) ^ name.len.wrapping_mul(11)) & 63);
+        let bit = attr_bit(local, name.len);
         if seen & bit != 0 && !dup {
             let earlier = el.nodes.get(first..).unwrap_or(&[]);
             dup = earlier
@@ -94,10 +93,15 @@ fn push_attrs(
     }
     Ok(())
 }
+/// The bit of the uniqueness filter for a local name.
+#[inline]
+pub(super) fn attr_bit(local: &[u8], len: u32) -> u64 {
+    1u64 << ((u32::from(local.first().copied().unwrap_or(0)) ^ len.wrapping_mul(11)) & 63)
+}
 /// Whether attribute node `n` has the namespace and local name `(ans, aname)`: local
 /// names first (lengths, then bytes), then namespaces (the same span, or equal bytes).
 #[inline]
-fn same_attr(buf: &[u8], (ans, aname): (Span, Span), n: &Node) -> bool {
+pub(super) fn same_attr(buf: &[u8], (ans, aname): (Span, Span), n: &Node) -> bool {
     let Node::Attr {
         ns: bns,
         name: bname,
@@ -112,7 +116,7 @@ fn same_attr(buf: &[u8], (ans, aname): (Span, Span), n: &Node) -> bool {
 }
 /// Attribute uniqueness after namespace resolution (Namespaces in XML 1.0 §6.3) for
 /// many attributes: sorted keys, so the cost stays `n log n`.
-fn check_unique(el: &Tree, first: usize) -> Result<(), &'static str> {
+pub(super) fn check_unique(el: &Tree, first: usize) -> Result<(), &'static str> {
     let attrs = el.nodes.get(first..).unwrap_or(&[]);
     let key = |n: &Node| match *n {
         Node::Attr { ns, name, .. } => (ns.bytes(&el.buf), name.bytes(&el.buf)),
@@ -153,6 +157,16 @@ impl Parser {
                 return Err(self.e(PolicyViolation, "too many child elements"));
             }
         }
+        if depth >= 1 && self.tag_name.colon.is_none() && super::shortcuts::enabled() {
+            if let Some(r) = self.finish_plain(empty, depth) {
+                return r;
+            }
+            if depth >= 2
+                && let Some(r) = self.finish_decl(empty, depth)
+            {
+                return r;
+            }
+        }
         let ns_mark = self.ns.len();
         // 1. Namespace declarations.
         let mut decls = 0u32;
@@ -175,9 +189,10 @@ impl Parser {
             let qname = a.name.bytes(&self.scratch);
             let prefix = &qname[qname.len() - prefix_len..];
             // Duplicate declarations of the same prefix (also `xmlns:xml` twice).
+            // (Only declarations can have the same name as a declaration.)
             if self.attrs[..i]
                 .iter()
-                .any(|b| b.name.bytes(&self.scratch) == qname)
+                .any(|b| b.decl && b.name.bytes(&self.scratch) == qname)
             {
                 return Err(self.e(NotWellFormed, "duplicate attribute"));
             }
@@ -219,7 +234,7 @@ impl Parser {
         let spare = self.cur.buf.capacity() - self.cur.buf.len();
         let quick = bytes + self.scratch.len() <= spare
             && self.attrs.iter().all(|a| a.colon.is_none() || a.decl);
-        for a in self.attrs.iter().filter(|_| !quick) {
+        for a in if quick { &[][..] } else { &self.attrs[..] } {
             if a.decl {
                 continue;
             }
@@ -236,12 +251,19 @@ impl Parser {
             }
         }
         let (open, qname) = if empty { (0, 0) } else { (1, self.tag.len()) };
-        self.room_all(&[
-            (Buf::Nodes, 1 + nattrs as usize),
-            (Buf::Text, bytes),
-            (Buf::Open, open),
-            (Buf::Qnames, qname),
-        ])?;
+        // The common case, checked inline: everything fits as it is.
+        let fits = self.cur.nodes.capacity() - self.cur.nodes.len() > nattrs as usize
+            && spare >= bytes
+            && self.open.capacity() - self.open.len() >= open
+            && self.qnames.capacity() - self.qnames.len() >= qname;
+        if !fits {
+            self.room_all(&[
+                (Buf::Nodes, 1 + nattrs as usize),
+                (Buf::Text, bytes),
+                (Buf::Open, open),
+                (Buf::Qnames, qname),
+            ])?;
+        }
         let (_, local) = split_qname(&self.tag, self.tag_name.colon);
         let node = self.cur.nodes.len();
         let ns_span = match shared {
@@ -277,6 +299,7 @@ impl Parser {
                 node: node as u32,
                 children: 0,
                 text: 0,
+                plain: self.tag_name.colon.is_none(),
             });
         }
         self.state = State::Content;
@@ -343,6 +366,7 @@ impl Parser {
                 node: 0,
                 children: 0,
                 text: 0,
+                plain: false,
             });
             self.state = State::Content;
         }
