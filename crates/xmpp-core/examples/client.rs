@@ -11,7 +11,8 @@
 //! `--tls-version 1.2|1.3` (highest allowed), `--ca-file PEM` or `--insecure` (default:
 //! the webpki roots), `--server-name NAME` (certificate name; default the JID's domain),
 //! `--mechanism NAME` (force one SASL mechanism), `--resource RES`,
-//! `--send-to JID --message TEXT`, `--wait-for-message`, `--timeout SECS` (default 30,
+//! `--send-to JID --message TEXT`, `--wait-for-message` (says `ready <jid>` on stderr once
+//! it can receive), `--timeout SECS` (default 30,
 //! for the whole run), `--json` (one line: ok, error, condition, tls_version,
 //! mechanism, channel_binding, jid, login_ms, ...).
 //!
@@ -305,6 +306,8 @@ fn exchange(
         // Servers deliver messages for the bare JID only to available resources
         // (RFC 6121 §8.5.2.1.1): announce ourselves first.
         session.send(Stanza::Presence(Presence::new(ContentNs::Client)))?;
+        // For scripts that start a sender once this receiver is reachable.
+        eprintln!("ready {}", report.jid.as_deref().unwrap_or_default());
         loop {
             let Event::Stanza(Stanza::Message(m)) = session.next_event(deadline, "a message")?
             else {

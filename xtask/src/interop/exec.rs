@@ -10,8 +10,8 @@ use super::{DOMAIN, STANZA_LIMIT, Server, USERS};
 const SESSION_TIMEOUT: Duration = Duration::from_secs(15);
 /// A refused password must be reported at once, not after retries.
 const PROMPT: Duration = Duration::from_secs(5);
-/// How long a receiver without a readiness line gets to log in before the send.
-const RECEIVER_HEAD_START: Duration = Duration::from_secs(2);
+/// The longest wait for a receiver's "ready" line before the send goes anyway.
+const RECEIVER_HEAD_START: Duration = Duration::from_secs(10);
 
 /// What one row produced.
 pub struct RowResult {
@@ -241,9 +241,9 @@ fn message(row: &Row, clients: &Clients, base: &Session) -> (Outcome, Result<(),
         }
     };
     // The message goes to the receiver's full JID, which servers route to a bound
-    // resource without presence. It must be bound first: the slixmpp stand-in says
-    // "ready" on stderr then; our client says nothing until it ends, so it gets a
-    // fixed head start (a login here takes well under a tenth of that).
+    // resource without presence. It must be bound first: both our client and the
+    // slixmpp stand-in say "ready <jid>" on stderr then; the wait is capped so that a
+    // receiver that never says it still gets its turn (and its row fails on its own).
     let _ = waiting.wait_line("ready", RECEIVER_HEAD_START);
     let tx = Session {
         send: Some((to, token.clone())),
