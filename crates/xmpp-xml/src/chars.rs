@@ -77,19 +77,25 @@ pub(crate) fn is_namespace_name_bytes(s: &[u8]) -> bool {
 /// 0x21 borrows in `w - 0x21..`, a byte of 0x7F or more has bit 7 set in `w` or in
 /// `w + 1..` (a carry out of a byte only comes from 0xFF, itself a hit), so the answer
 /// for a whole word is exact.
+/// A ragged end is read as the last eight bytes (overlapping the previous word) rather
+/// than byte by byte.
 fn printable_ascii(s: &[u8]) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let words = s.chunks_exact(8);
-    let tail = words.remainder();
-    let mut bad = 0u64;
-    for word in words {
+    let bad = |word: &[u8]| {
         let mut a = [0u8; 8];
         a.copy_from_slice(word);
         let w = u64::from_le_bytes(a);
-        bad |= (w.wrapping_sub(LO * 0x21) & !w) | w | w.wrapping_add(LO);
+        (w.wrapping_sub(LO * 0x21) & !w) | w | w.wrapping_add(LO)
+    };
+    let Some(last) = s.len().checked_sub(8) else {
+        return s.iter().all(|&b| b.wrapping_sub(0x21) < 0x5E);
+    };
+    let mut acc = s.get(last..).map_or(HI, bad);
+    for word in s.chunks_exact(8) {
+        acc |= bad(word);
     }
-    bad & HI == 0 && tail.iter().all(|&b| b.wrapping_sub(0x21) < 0x5E)
+    acc & HI == 0
 }
 
 #[cfg(test)]

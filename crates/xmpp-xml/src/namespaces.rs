@@ -54,12 +54,30 @@ impl NsStack {
     /// Validates and pushes the declaration `xmlns:prefix="uri"` (`prefix` empty for the
     /// default namespace). Checks the rules of Namespaces in XML 1.0 §3 and its errata.
     pub(crate) fn declare(&mut self, prefix: &[u8], uri: &[u8]) -> Result<(), DeclError> {
+        if !Self::check(prefix, uri)? {
+            return Ok(());
+        }
+        let prefix_start = self.buf.len() as u32;
+        self.buf.extend_from_slice(prefix);
+        self.buf.extend_from_slice(uri);
+        self.bindings.push(Binding {
+            prefix_start,
+            prefix_len: prefix.len() as u32,
+            uri_len: uri.len() as u32,
+        });
+        Ok(())
+    }
+
+    /// The checks of [`NsStack::declare`] alone, for a declaration that would go out of
+    /// scope at once (an empty element's): `Ok(true)` when `declare` would push a
+    /// binding, `Ok(false)` for the built-in `xml` prefix it accepts without one.
+    pub(crate) fn check(prefix: &[u8], uri: &[u8]) -> Result<bool, DeclError> {
         if prefix == b"xmlns" {
             return Err("the xmlns prefix cannot be declared");
         }
         if prefix == b"xml" {
             return if uri == XML_NS.as_bytes() {
-                Ok(())
+                Ok(false)
             } else {
                 Err("the xml prefix cannot be rebound")
             };
@@ -73,15 +91,7 @@ impl NsStack {
         if !crate::chars::is_namespace_name_bytes(uri) {
             return Err("namespace name contains whitespace or control characters");
         }
-        let prefix_start = self.buf.len() as u32;
-        self.buf.extend_from_slice(prefix);
-        self.buf.extend_from_slice(uri);
-        self.bindings.push(Binding {
-            prefix_start,
-            prefix_len: prefix.len() as u32,
-            uri_len: uri.len() as u32,
-        });
-        Ok(())
+        Ok(true)
     }
 
     /// The namespace bound to `prefix` (`""` for the default namespace, which is the empty

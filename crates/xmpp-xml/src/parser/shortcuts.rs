@@ -157,6 +157,8 @@ impl Parser {
     /// changed) sends the tag down the general path.
     pub(super) fn finish_decl(&mut self, empty: bool, depth: usize) -> Option<Result<(), Error>> {
         let mut decl = None;
+        // Bytes the other attributes add: names, and values not already in the tree.
+        let mut names = 0;
         for (i, a) in self.attrs.iter().enumerate() {
             if a.colon.is_some() {
                 return None;
@@ -166,6 +168,8 @@ impl Parser {
                     return None;
                 }
                 decl = Some(i);
+            } else {
+                names += a.name.len as usize + if a.tree { 0 } else { a.value.len as usize };
             }
         }
         let uri_span = self.attrs.get(decl?)?.value;
@@ -178,8 +182,8 @@ impl Parser {
         // The parent's namespace string is shared when it is the same name.
         let shared = parent_ns.bytes(&self.cur.buf) == uri;
         let nattrs = self.attrs.len() - 1;
-        // Names and the value, bounded by all of `scratch`.
-        let bytes = self.tag.len() + self.scratch.len() + if shared { 0 } else { uri.len() };
+        // Exactly what the general path adds to the tree (and checks room for).
+        let bytes = self.tag.len() + names + if shared { 0 } else { uri.len() };
         let fits = self.ns.buf.capacity() - self.ns.buf.len() >= uri.len()
             && self.ns.bindings.capacity() > self.ns.bindings.len()
             && self.cur.nodes.capacity() - self.cur.nodes.len() > nattrs
@@ -191,10 +195,18 @@ impl Parser {
             return None;
         }
         let ns_mark = self.ns.len();
-        if let Err(r) = self.ns.declare(b"", uri) {
-            return Some(Err(self.ns_err(depth, r)));
-        }
-        if self.ns.len() > self.limits.max_namespace_decls {
+        // An empty element's binding would go out of scope at once: check it without
+        // pushing it (the count below is the one `declare` would have reached).
+        let declared = if empty {
+            crate::namespaces::NsStack::check(b"", uri).map(usize::from)
+        } else {
+            self.ns.declare(b"", uri).map(|()| 0)
+        };
+        let pending = match declared {
+            Ok(n) => n,
+            Err(r) => return Some(Err(self.ns_err(depth, r))),
+        };
+        if self.ns.len() + pending > self.limits.max_namespace_decls {
             return Some(Err(
                 self.e(PolicyViolation, "too many namespace declarations")
             ));
@@ -219,7 +231,6 @@ impl Parser {
         }
         if empty {
             self.cur.close(node);
-            self.ns.truncate(ns_mark);
         } else {
             let qname_start = self.qnames.len() as u32;
             self.qnames.extend_from_slice(&self.tag);
