@@ -4,12 +4,14 @@ use std::fmt;
 use std::time::Instant;
 
 use xmpp_stanza::{DefinedCondition, Stanza, StreamCondition};
+use xmpp_tls::StreamKind;
 use xmpp_xml::Frame;
 
 use crate::client::ClientSide;
 use crate::config::{ClientConfig, ServerConfig};
 use crate::event::{CallError, CloseReason, Event, Negotiated, Role, SendError};
 use crate::inner::{Inner, Life};
+use crate::s2s::{S2sConfig, S2sReceiverConfig, S2sSide};
 use crate::server::ServerSide;
 
 /// Plaintext read from the TLS engine per step.
@@ -18,6 +20,7 @@ const PLAINTEXT_CHUNK: usize = 8 * 1024;
 enum Side {
     Client(Box<ClientSide>),
     Server(Box<ServerSide>),
+    S2s(Box<S2sSide>),
 }
 
 /// One XMPP stream, client or server role, without I/O.
@@ -76,12 +79,52 @@ impl Connection {
         c
     }
 
-    /// The role.
+    /// The initiating server of a server-to-server stream
+    /// ([RFC 6120 §9.2](https://www.rfc-editor.org/rfc/rfc6120#section-9.2)): it writes
+    /// its stream header at once; drain [`Connection::poll_transmit`].
+    #[must_use]
+    pub fn server_to_server(config: S2sConfig, now: Instant) -> Connection {
+        let (side, inner) = S2sSide::initiating(config, now);
+        Connection::s2s(side, inner, now)
+    }
+
+    /// The receiving server of a server-to-server stream, waiting for the initiating
+    /// server's stream header.
+    #[must_use]
+    pub fn s2s_receiver(config: S2sReceiverConfig, now: Instant) -> Connection {
+        let (side, inner) = S2sSide::receiving(config, now);
+        Connection::s2s(side, inner, now)
+    }
+
+    fn s2s(side: S2sSide, inner: Inner, now: Instant) -> Connection {
+        let mut c = Connection {
+            inner,
+            side: Side::S2s(Box::new(side)),
+        };
+        if let Side::S2s(s) = &mut c.side {
+            s.start(&mut c.inner, now);
+        }
+        c.settle_tls(now);
+        c
+    }
+
+    /// The role: the initiating entity is [`Role::Client`] (also for an initiating
+    /// server), the receiving one [`Role::Server`].
     #[must_use]
     pub fn role(&self) -> Role {
-        match self.side {
+        match &self.side {
             Side::Client(_) => Role::Client,
             Side::Server(_) => Role::Server,
+            Side::S2s(s) => s.role(),
+        }
+    }
+
+    /// Whether this is a client-to-server or a server-to-server stream.
+    #[must_use]
+    pub fn stream_kind(&self) -> StreamKind {
+        match self.side {
+            Side::S2s(_) => StreamKind::ServerToServer,
+            Side::Client(_) | Side::Server(_) => StreamKind::ClientToServer,
         }
     }
 
@@ -233,6 +276,7 @@ impl Connection {
         match &mut self.side {
             Side::Client(s) => s.tls_established(&mut self.inner, now),
             Side::Server(s) => s.tls_established(&mut self.inner, now),
+            Side::S2s(s) => s.tls_established(&mut self.inner, now),
         }
     }
 
@@ -250,6 +294,7 @@ impl Connection {
                 Ok(Frame::StreamOpen(h)) => match &mut self.side {
                     Side::Client(s) => s.handle_header(&mut self.inner, now, &h),
                     Side::Server(s) => s.handle_header(&mut self.inner, now, &h),
+                    Side::S2s(s) => s.handle_header(&mut self.inner, now, &h),
                 },
                 Ok(Frame::StreamClose) => self.inner.peer_closed_stream(now),
                 Ok(Frame::Element(e)) => {
@@ -271,6 +316,7 @@ impl Connection {
                     match &mut self.side {
                         Side::Client(s) => s.handle_element(&mut self.inner, now, e, unprocessed),
                         Side::Server(s) => s.handle_element(&mut self.inner, now, e, unprocessed),
+                        Side::S2s(s) => s.handle_element(&mut self.inner, now, e, unprocessed),
                     }
                 }
                 Ok(_) => {}
@@ -286,6 +332,7 @@ impl Connection {
         match &mut self.side {
             Side::Client(_) => self.inner.stream_error_with(now, condition, text, None),
             Side::Server(s) => s.stream_error(&mut self.inner, now, condition, text),
+            Side::S2s(s) => s.stream_error(&mut self.inner, now, condition, text),
         }
     }
 
@@ -308,7 +355,7 @@ impl Connection {
             };
             let ping_to = match &self.side {
                 Side::Client(s) => s.ping_target(),
-                Side::Server(_) => None,
+                Side::Server(_) | Side::S2s(_) => None,
             };
             self.inner.on_timer(now, t, ping_to);
         }
@@ -320,7 +367,10 @@ impl Connection {
     /// # Errors
     /// [`SendError::NotOnline`] before the stream is online, [`SendError::Closed`]
     /// once closing, [`SendError::BufferFull`] when the buffered output plus this
-    /// stanza would exceed the output limit (nothing is buffered then).
+    /// stanza would exceed the output limit (nothing is buffered then). On a
+    /// server-to-server stream: [`SendError::ReceiveOnly`] on the receiving side,
+    /// [`SendError::Addressing`] when `from`/`to` are missing or not of the two domains;
+    /// the stanza goes out in `jabber:server` whatever its namespace.
     pub fn send(&mut self, now: Instant, stanza: Stanza) -> Result<(), SendError> {
         if self.inner.life != Life::Open {
             return Err(SendError::Closed);
@@ -328,8 +378,12 @@ impl Connection {
         if !self.inner.online {
             return Err(SendError::NotOnline);
         }
+        let (stanza, ns) = match &self.side {
+            Side::S2s(s) => (s.prepare_send(stanza)?, xmpp_stanza::ContentNs::Server),
+            Side::Client(_) | Side::Server(_) => (stanza, xmpp_stanza::ContentNs::Client),
+        };
         let mut buf = Vec::new();
-        stanza.write_to(&mut buf, Some(xmpp_stanza::ContentNs::Client));
+        stanza.write_to(&mut buf, Some(ns));
         let pending = self.inner.pending();
         if pending.saturating_add(buf.len()) > self.inner.output_limit {
             return Err(SendError::BufferFull {
@@ -370,6 +424,7 @@ impl Connection {
         match &mut self.side {
             Side::Server(s) => s.accept_bind(&mut self.inner, now, resource),
             Side::Client(_) => Err(CallError::NotServer),
+            Side::S2s(_) => Err(CallError::NoBindPending),
         }
     }
 
@@ -390,6 +445,7 @@ impl Connection {
         match &mut self.side {
             Side::Server(s) => s.refuse_bind(&mut self.inner, now, condition),
             Side::Client(_) => Err(CallError::NotServer),
+            Side::S2s(_) => Err(CallError::NoBindPending),
         }
     }
 

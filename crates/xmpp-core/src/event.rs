@@ -72,8 +72,19 @@ pub enum Event {
         /// session request is answered.
         jid: FullJid,
     },
+    /// Server-to-server role: the stream is ready
+    /// ([RFC 6120 §9.2](https://www.rfc-editor.org/rfc/rfc6120#section-9.2)). Stanzas go
+    /// from the initiating server to the receiving one only.
+    S2sOnline {
+        /// This server's domain.
+        local: BareJid,
+        /// The peer's (authenticated) domain.
+        remote: BareJid,
+    },
     /// A stanza from the peer. On the server its `from` is the client's full JID
-    /// ([RFC 6120 §8.1.2.1](https://www.rfc-editor.org/rfc/rfc6120#section-8.1.2.1)).
+    /// ([RFC 6120 §8.1.2.1](https://www.rfc-editor.org/rfc/rfc6120#section-8.1.2.1)); on
+    /// a receiving server-to-server stream it is as sent, of the authenticated domain
+    /// ([§8.1.2.2](https://www.rfc-editor.org/rfc/rfc6120#section-8.1.2.2)).
     Stanza(Stanza),
     /// Client role: the server redirects to another host
     /// ([RFC 6120 §4.9.3.19](https://www.rfc-editor.org/rfc/rfc6120#section-4.9.3.19)).
@@ -241,6 +252,17 @@ pub enum SendError {
         /// The configured limit.
         limit: usize,
     },
+    /// A receiving server-to-server stream carries stanzas the other way only
+    /// ([RFC 6120 §4.1](https://www.rfc-editor.org/rfc/rfc6120#section-4.1)).
+    ReceiveOnly,
+    /// On a server-to-server stream the stanza's addresses do not fit the stream
+    /// ([RFC 6120 §8.1.1.2](https://www.rfc-editor.org/rfc/rfc6120#section-8.1.1.2),
+    /// [§8.1.2.2](https://www.rfc-editor.org/rfc/rfc6120#section-8.1.2.2)); nothing was
+    /// sent.
+    Addressing {
+        /// The stream error the receiving server would answer with.
+        condition: StreamCondition,
+    },
 }
 
 impl fmt::Display for SendError {
@@ -255,6 +277,14 @@ impl fmt::Display for SendError {
             } => write!(
                 f,
                 "output buffer full: {pending} bytes pending, {needed} more, limit {limit}"
+            ),
+            SendError::ReceiveOnly => {
+                f.write_str("a receiving server-to-server stream sends no stanzas")
+            }
+            SendError::Addressing { condition } => write!(
+                f,
+                "the stanza's addresses do not fit this stream (<{}/>)",
+                condition.as_str()
             ),
         }
     }

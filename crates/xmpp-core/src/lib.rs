@@ -10,6 +10,7 @@ mod drawn;
 mod event;
 mod inner;
 mod reply;
+mod s2s;
 mod server;
 pub mod testing;
 mod timers;
@@ -22,6 +23,7 @@ pub use connection::Connection;
 pub use event::{
     CallError, CloseReason, Event, Negotiated, NegotiationFailure, Role, SendError, TimeoutKind,
 };
+pub use s2s::{PeerDomainVerifier, S2sConfig, S2sReceiverConfig, WebPkiDomainVerifier};
 
 pub use xmpp_jid::{BareJid, FullJid, Jid};
 pub use xmpp_sasl::{
@@ -31,7 +33,7 @@ pub use xmpp_sasl::{
 pub use xmpp_stanza::{
     DefinedCondition, Iq, Message, Presence, SaslCondition, Stanza, StanzaError, StreamCondition,
 };
-pub use xmpp_tls::{ChannelBindingType, TlsEngine, TlsVersion, rustls};
+pub use xmpp_tls::{ChannelBindingType, StreamKind, TlsEngine, TlsVersion, rustls};
 pub use xmpp_xml::Limits;
 
 /// The crates this one composes, for types not re-exported above.
