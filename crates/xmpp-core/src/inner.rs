@@ -5,10 +5,11 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
-use xmpp_jid::BareJid;
+use xmpp_jid::{BareJid, Jid};
 use xmpp_sasl::NonceSource;
 use xmpp_stanza::{
-    ContentNs, DefinedCondition, Iq, IqPayload, Stanza, StreamCondition, StreamError,
+    ContentNs, DefinedCondition, Iq, IqPayload, Stanza, StreamCondition, StreamError, StreamHeader,
+    Version,
 };
 use xmpp_tls::rustls;
 use xmpp_tls::{
@@ -363,6 +364,33 @@ impl Inner {
         self.close_tag_if_open(now);
         let reason = self.end_reason(CloseReason::Graceful);
         self.finish(reason);
+    }
+
+    /// The receiving entity's stream error: when our response header is not out yet,
+    /// it goes first, in namespace `ns` and `from` our domain if we know one
+    /// ([RFC 6120 §4.9.1.1](https://www.rfc-editor.org/rfc/rfc6120#section-4.9.1.1)).
+    pub(crate) fn receiver_stream_error(
+        &mut self,
+        now: Instant,
+        ns: ContentNs,
+        from: Option<&str>,
+        condition: StreamCondition,
+        text: Option<&str>,
+    ) {
+        if self.life == Life::Open && !self.header_sent {
+            let mut header = StreamHeader::default();
+            header.ns = ns;
+            header.from = from.and_then(|d| Jid::new(d).ok());
+            header.id = Some(self.random_hex(8));
+            header.version = Some(Version::V1_0);
+            header.lang = Some("en".into());
+            let mut buf = Vec::new();
+            if header.write(&mut self.writer, &mut buf).is_ok() {
+                self.write_raw(now, &buf);
+                self.header_sent = true;
+            }
+        }
+        self.stream_error_with(now, condition, text, None);
     }
 
     /// Sends a stream error and ends the stream

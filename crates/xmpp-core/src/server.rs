@@ -24,7 +24,7 @@ use crate::bindings::{sasl_bindings, to_tls_type};
 use crate::config::{LegacySession, ServerConfig, ServerTls, TlsMode};
 use crate::drawn::Drawn;
 use crate::event::{CallError, CloseReason, Event, NegotiationFailure};
-use crate::inner::{EngineSource, Inner, Life, TlsMachine};
+use crate::inner::{EngineSource, Inner, TlsMachine};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -194,25 +194,11 @@ impl ServerSide {
         condition: StreamCondition,
         text: Option<&str>,
     ) {
-        if inner.life == Life::Open && !inner.header_sent {
-            let from = self
-                .domain
-                .clone()
-                .or_else(|| self.domains.first().cloned())
-                .and_then(|d| Jid::new(&d).ok());
-            let mut header = StreamHeader::default();
-            header.ns = ContentNs::Client;
-            header.from = from;
-            header.id = Some(inner.random_hex(8));
-            header.version = Some(Version::V1_0);
-            header.lang = Some("en".into());
-            let mut buf = Vec::new();
-            if header.write(&mut inner.writer, &mut buf).is_ok() {
-                inner.write_raw(now, &buf);
-                inner.header_sent = true;
-            }
-        }
-        inner.stream_error_with(now, condition, text, None);
+        let from = self
+            .domain
+            .clone()
+            .or_else(|| self.domains.first().cloned());
+        inner.receiver_stream_error(now, ContentNs::Client, from.as_deref(), condition, text);
     }
 
     pub(crate) fn handle_header(

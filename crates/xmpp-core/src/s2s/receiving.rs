@@ -19,7 +19,7 @@ use xmpp_xml::Element;
 use super::config::{PeerDomainVerifier, S2sReceiverConfig};
 use super::sasl_condition;
 use crate::event::{CloseReason, Event, NegotiationFailure};
-use crate::inner::{EngineSource, Inner, Life, TlsMachine};
+use crate::inner::{EngineSource, Inner, TlsMachine};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -94,24 +94,8 @@ impl Receiving {
         condition: StreamCondition,
         text: Option<&str>,
     ) {
-        if inner.life == Life::Open && !inner.header_sent {
-            let mut header = StreamHeader::default();
-            header.ns = ContentNs::Server;
-            header.from = self
-                .local
-                .clone()
-                .or_else(|| self.domains.first().cloned())
-                .and_then(|d| Jid::new(&d).ok());
-            header.id = Some(inner.random_hex(8));
-            header.version = Some(Version::V1_0);
-            header.lang = Some("en".into());
-            let mut buf = Vec::new();
-            if header.write(&mut inner.writer, &mut buf).is_ok() {
-                inner.write_raw(now, &buf);
-                inner.header_sent = true;
-            }
-        }
-        inner.stream_error_with(now, condition, text, None);
+        let from = self.local.clone().or_else(|| self.domains.first().cloned());
+        inner.receiver_stream_error(now, ContentNs::Server, from.as_deref(), condition, text);
     }
 
     pub(crate) fn handle_header(
