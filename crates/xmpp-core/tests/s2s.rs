@@ -695,12 +695,36 @@ fn other_mechanisms_fail_and_failures_are_bounded() {
         username: Some(INITIATOR.into()),
         condition: SaslCondition::InvalidMechanism,
     }));
+    // Asking for a mechanism we do not offer checks no credential: it is bounded by
+    // the attempt cap (ten allowed, the eleventh ends the stream), not by
+    // max_auth_failures (3).
     let auth = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>=</auth>";
-    r.send(auth);
-    assert!(!r.b.is_closed());
+    for _ in 1..10 {
+        r.send(auth);
+        assert!(!r.b.is_closed(), "{}", r.seen);
+    }
     r.send(auth);
     assert!(r.b.is_closed());
     assert!(r.seen.contains("<policy-violation "), "{}", r.seen);
+}
+
+#[test]
+fn aborts_are_bounded_too() {
+    let mut r = RawInitiator::authenticate_with("PLAIN", "AGp1bGlldABzZWNyZXQ=");
+    let abort = "<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>";
+    // With the <auth/> above, ten attempts are allowed; the eleventh ends the stream.
+    for _ in 0..9 {
+        r.send(abort);
+        assert!(!r.b.is_closed(), "{}", r.seen);
+    }
+    assert!(r.seen.contains("<aborted/>"), "{}", r.seen);
+    r.send(abort);
+    assert!(r.b.is_closed());
+    assert!(
+        r.seen.contains("too many authentication attempts"),
+        "{}",
+        r.seen
+    );
 }
 
 #[test]

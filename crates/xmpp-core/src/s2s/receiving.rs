@@ -44,6 +44,8 @@ pub(crate) struct Receiving {
     /// The mechanism named by the current `<auth/>`, for [`Event::AuthFailed`].
     attempt: Option<String>,
     failures: u32,
+    /// Every `<auth/>` and `<abort/>` so far, whatever came of it.
+    attempts: u32,
 }
 
 impl Receiving {
@@ -73,6 +75,7 @@ impl Receiving {
             sasl: None,
             attempt: None,
             failures: 0,
+            attempts: 0,
         };
         (side, inner)
     }
@@ -291,6 +294,20 @@ impl Receiving {
     }
 
     fn sasl(&mut self, inner: &mut Inner, now: Instant, msg: Sasl, unprocessed: usize) {
+        if matches!(msg, Sasl::Auth(_) | Sasl::Abort) {
+            // Attempts that check no credential (another mechanism, an abort) do not
+            // count as failures, so they need a bound of their own.
+            self.attempts += 1;
+            if self.attempts > MAX_AUTH_ATTEMPTS {
+                self.stream_error(
+                    inner,
+                    now,
+                    StreamCondition::PolicyViolation,
+                    Some("too many authentication attempts"),
+                );
+                return;
+            }
+        }
         let step = match msg {
             Sasl::Auth(auth) => {
                 self.attempt = Some(auth.mechanism.chars().take(64).collect());
@@ -379,6 +396,12 @@ impl Receiving {
             username: self.peer.clone(),
             condition,
         });
+        // Only a failed check of the certificate's identity is a failure; asking for a
+        // mechanism we do not offer is counted by `attempts` alone, as on client
+        // streams (ADR 0005).
+        if condition == SaslCondition::InvalidMechanism {
+            return;
+        }
         self.failures += 1;
         if self.failures >= self.max_auth_failures {
             self.stream_error(
@@ -429,6 +452,10 @@ impl Receiving {
         inner.push_event(Event::Stanza(stanza));
     }
 }
+
+/// The most `<auth/>` and `<abort/>` elements one stream may send, whatever their
+/// outcome (the same default as [`ServerConfig::max_auth_attempts`](crate::ServerConfig::max_auth_attempts)).
+const MAX_AUTH_ATTEMPTS: u32 = 10;
 
 /// The domain of a domain-only address (servers are named by bare domains).
 fn domain_only(jid: Option<&Jid>) -> Option<String> {
