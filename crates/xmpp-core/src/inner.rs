@@ -604,3 +604,18 @@ impl Inner {
         }
     }
 }
+
+/// The initiating entity's stream header as a receiving end sees it: the rules of
+/// [RFC 6120 §4.7](https://www.rfc-editor.org/rfc/rfc6120#section-4.7) for its side,
+/// and content namespace `ns` ([§4.8.2](https://www.rfc-editor.org/rfc/rfc6120#section-4.8.2)).
+pub(crate) fn initiating_header(
+    h: &xmpp_xml::StreamHeader,
+    ns: ContentNs,
+) -> Result<StreamHeader, StreamCondition> {
+    let header = StreamHeader::parse_from(h, xmpp_stanza::Role::Initiating)
+        .map_err(|e| e.stream_condition())?;
+    if header.ns != ns {
+        return Err(StreamCondition::InvalidNamespace);
+    }
+    Ok(header)
+}

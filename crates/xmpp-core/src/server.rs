@@ -14,8 +14,7 @@ use xmpp_sasl::{CredentialStore, Mechanism, ServerMechanism, ServerStep};
 use xmpp_stanza::{
     Bind, ChannelBindingTypes, ContentNs, DefinedCondition, HeaderRule, Iq, IqPayload, LangText,
     Mechanisms, Packet, Role as HeaderRole, Sasl, SaslCondition, SaslFailure, SessionFeature,
-    SessionRequest, Stanza, StanzaError, StartTlsFeature, StreamCondition, StreamFeatures,
-    StreamHeader, Version,
+    SessionRequest, Stanza, StanzaError, StartTlsFeature, StreamCondition, StreamFeatures, Version,
 };
 use xmpp_tls::{DirectTls, NegotiationError, Receiver, ReceiverAction, StreamKind, TlsPolicy};
 use xmpp_xml::Element;
@@ -24,7 +23,7 @@ use crate::bindings::{sasl_bindings, to_tls_type};
 use crate::config::{LegacySession, ServerConfig, ServerTls, TlsMode};
 use crate::drawn::Drawn;
 use crate::event::{CallError, CloseReason, Event, NegotiationFailure};
-use crate::inner::{EngineSource, Inner, TlsMachine};
+use crate::inner::{EngineSource, Inner, TlsMachine, initiating_header};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -211,17 +210,13 @@ impl ServerSide {
             self.stream_error(inner, now, StreamCondition::BadFormat, None);
             return;
         }
-        let header = match StreamHeader::parse_from(h, HeaderRole::Initiating) {
+        let header = match initiating_header(h, ContentNs::Client) {
             Ok(h) => h,
-            Err(e) => {
-                self.stream_error(inner, now, e.stream_condition(), None);
+            Err(condition) => {
+                self.stream_error(inner, now, condition, None);
                 return;
             }
         };
-        if header.ns != ContentNs::Client {
-            self.stream_error(inner, now, StreamCondition::InvalidNamespace, None);
-            return;
-        }
         let domain = header
             .to
             .as_ref()

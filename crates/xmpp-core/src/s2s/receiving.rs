@@ -11,7 +11,7 @@ use xmpp_sasl::external::ExternalServer;
 use xmpp_sasl::{Mechanism, MemoryStore, ServerMechanism, ServerStep};
 use xmpp_stanza::{
     ContentNs, HeaderRule, Mechanisms, Packet, Role as HeaderRole, Sasl, SaslCondition,
-    SaslFailure, Stanza, StartTlsFeature, StreamCondition, StreamFeatures, StreamHeader, Version,
+    SaslFailure, Stanza, StartTlsFeature, StreamCondition, StreamFeatures, Version,
 };
 use xmpp_tls::{NegotiationError, Receiver, ReceiverAction, TlsPolicy};
 use xmpp_xml::Element;
@@ -19,7 +19,7 @@ use xmpp_xml::Element;
 use super::config::{PeerDomainVerifier, S2sReceiverConfig};
 use super::sasl_condition;
 use crate::event::{CloseReason, Event, NegotiationFailure};
-use crate::inner::{EngineSource, Inner, TlsMachine};
+use crate::inner::{EngineSource, Inner, TlsMachine, initiating_header};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -111,17 +111,13 @@ impl Receiving {
             self.stream_error(inner, now, StreamCondition::BadFormat, None);
             return;
         }
-        let header = match StreamHeader::parse_from(h, HeaderRole::Initiating) {
+        let header = match initiating_header(h, ContentNs::Server) {
             Ok(h) => h,
-            Err(e) => {
-                self.stream_error(inner, now, e.stream_condition(), None);
+            Err(condition) => {
+                self.stream_error(inner, now, condition, None);
                 return;
             }
         };
-        if header.ns != ContentNs::Server {
-            self.stream_error(inner, now, StreamCondition::InvalidNamespace, None);
-            return;
-        }
         let Some(local) = domain_only(header.to.as_ref()).filter(|d| self.domains.contains(d))
         else {
             // RFC 6120 §4.9.3.6: a `to` we do not serve (or none at all).
