@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use crate::element::{Attrs, Element};
 use crate::error::{Condition, Error};
+use crate::gather::{Gather, Scan};
 use crate::limits::Limits;
 use crate::parser::Parser;
 
@@ -100,6 +101,14 @@ impl StreamHeader {
 /// injection attempt
 /// ([RFC 6120 §5.3.1](https://www.rfc-editor.org/rfc/rfc6120#section-5.3.1)).
 ///
+/// Top-level elements of up to [`Framer::WHOLE_ELEMENT_DIVISOR`]th of
+/// [`Limits::max_element_bytes`] (and at most [`Limits::input_buffer`]) are first
+/// gathered, their end found by tracking only tags, quotes and depth, and then parsed
+/// in one pass; anything that pass does not take is parsed by the general incremental
+/// parser from the element's first byte. Frames and errors are the same either way and
+/// whatever the split; an error inside such an element is reported once the element is
+/// complete or has outgrown the gathering bound, not at its first bad byte.
+///
 /// The first error is final: `poll` returns it once, then `None`; `feed` consumes nothing;
 /// [`Framer::error`] keeps it. The framer never resynchronises.
 #[derive(Debug, Clone)]
@@ -107,10 +116,22 @@ pub struct Framer {
     parser: Parser,
     input: Vec<u8>,
     start: usize,
-    /// Nothing buffered (`input` empty, `start` 0) and no error: `feed` may parse
-    /// straight from the caller's bytes and `poll` has nothing to parse. One flag for
-    /// the per-call checks of small pieces.
-    direct: bool,
+    /// `poll` has nothing to parse and there is no error: `input` is empty, or it holds
+    /// only the start of an element being gathered. One flag for the per-call checks
+    /// of small pieces.
+    idle: bool,
+    /// `input[start..]` is the start of a top-level element, scanned by `gather`.
+    gathering: bool,
+    gather: Gather,
+    /// The parser is between top-level elements: the next one is gathered.
+    top: bool,
+    /// Whether elements are gathered and parsed whole at all.
+    whole: bool,
+    /// [`Framer::whole_bounds`] of the limits in force.
+    whole_limit: usize,
+    whole_depth: u32,
+    /// Gathering steps (one per scan), for [`Framer::work_counter`].
+    gather_work: u64,
     error: Option<Error>,
     reported: bool,
 }
@@ -121,17 +142,60 @@ impl Default for Framer {
     }
 }
 
+/// Bytes at hand from which an element is parsed without gathering it first: most
+/// stanzas are shorter.
+const DIRECT_PARSE_BYTES: usize = 512;
+
+/// What the framer did with bytes offered at the top level of the stream.
+enum TopStep {
+    /// This many bytes were used: whitespace, then possibly one whole element, which
+    /// is then the parser's pending frame.
+    Used(usize),
+    /// Whitespace of this length, then the start of an element that goes on beyond the
+    /// bytes offered.
+    Gather(usize, Gather),
+    /// Whitespace of this length, then bytes for the general parser.
+    General(usize),
+}
+
 impl Framer {
+    /// Elements of at most `max_element_bytes / WHOLE_ELEMENT_DIVISOR` bytes are
+    /// gathered and parsed whole (see the type's documentation); larger ones, whose
+    /// memory needs the general parser's accounting, are parsed as they arrive.
+    pub const WHOLE_ELEMENT_DIVISOR: usize = 16;
+
     /// A framer for a new stream with the given limits.
     #[must_use]
     pub fn new(limits: Limits) -> Self {
+        let parser = Parser::new(limits);
+        let (whole_limit, whole_depth) = Self::whole_bounds(parser.limits());
         Framer {
-            parser: Parser::new(limits),
+            parser,
+            whole_limit,
+            whole_depth,
             input: Vec::new(),
             start: 0,
-            direct: true,
+            idle: true,
+            gathering: false,
+            gather: Gather::default(),
+            top: false,
+            whole: true,
+            gather_work: 0,
             error: None,
             reported: false,
+        }
+    }
+
+    /// Turns off gathering and whole-element parsing: every byte goes through the
+    /// general incremental parser. For differential tests and fuzzing, which check that
+    /// both give the same frames and errors.
+    #[doc(hidden)]
+    pub fn general_parser_only(&mut self) {
+        self.whole = false;
+        self.top = false;
+        if self.gathering {
+            self.gathering = false;
+            self.idle = false;
         }
     }
 
@@ -140,17 +204,156 @@ impl Framer {
     /// nothing after an error. Frames and errors come out of [`Framer::poll`].
     #[inline]
     pub fn feed(&mut self, data: &[u8]) -> usize {
-        // The common case for small pieces: nothing buffered, pending or failed.
-        if self.direct && !self.parser.has_frame() {
+        // The common case for small pieces: nothing to parse before them, no frame
+        // pending, no error.
+        if self.idle && !self.parser.has_frame() {
+            if self.gathering {
+                // One byte of an element being gathered: the gatherer's byte step.
+                if let [b] = *data
+                    && self.input.len() < self.input.capacity()
+                {
+                    match self.gather.byte(b, self.whole_limit, self.whole_depth) {
+                        Scan::More => {
+                            self.input.push(b);
+                            return 1;
+                        }
+                        Scan::Done(_) => {
+                            self.input.push(b);
+                            return 1 + self.gathered();
+                        }
+                        Scan::GiveUp => {}
+                    }
+                }
+                return self.feed_gathering(data);
+            }
             debug_assert!(self.input.is_empty() && self.start == 0 && self.error.is_none());
-            // Parse straight from `data` up to the first frame (no copy), then buffer what
-            // follows it.
+            if self.top {
+                return self.feed_top(data);
+            }
+            // Parse straight from `data` up to the first frame (no copy), then buffer
+            // what follows it.
             return match self.parser.run(data) {
                 Ok(n) if n == data.len() => n,
                 r => self.after_run(data, r),
             };
         }
         self.feed_buffered(data)
+    }
+
+    /// The longest element gathered and parsed whole, and the deepest.
+    fn whole_bounds(limits: &Limits) -> (usize, u32) {
+        (
+            (limits.max_element_bytes / Self::WHOLE_ELEMENT_DIVISOR).min(limits.input_buffer),
+            u32::try_from(limits.max_depth).unwrap_or(u32::MAX),
+        )
+    }
+
+    /// Whitespace, then an element (or the start of one) from `s`, at the top level.
+    fn top_step(&mut self, s: &[u8]) -> TopStep {
+        let ws = s
+            .iter()
+            .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
+        self.parser.skip_top_ws(&s[..ws]);
+        let rest = &s[ws..];
+        if rest.first() != Some(&b'<') {
+            return if rest.is_empty() {
+                TopStep::Used(ws)
+            } else {
+                TopStep::General(ws)
+            };
+        }
+        // With plenty of bytes at hand, parse straight away and find out only if that
+        // fails whether the element is incomplete; with a few, gather first rather than
+        // start parses that run out of bytes. (Either way the outcome is the same.)
+        let limit = self.whole_limit;
+        if rest.len() >= DIRECT_PARSE_BYTES
+            && let Some(n) = self.parser.element_whole(&rest[..rest.len().min(limit)])
+        {
+            return TopStep::Used(ws + n);
+        }
+        let mut g = Gather::new();
+        self.gather_work += 1;
+        match g.scan(&rest[1..], limit, self.whole_depth) {
+            Scan::More => TopStep::Gather(ws, g),
+            Scan::Done(k) if rest.len() < DIRECT_PARSE_BYTES => {
+                match self.parser.element_whole(&rest[..=k]) {
+                    Some(n) => TopStep::Used(ws + n),
+                    None => TopStep::General(ws),
+                }
+            }
+            Scan::Done(_) | Scan::GiveUp => TopStep::General(ws),
+        }
+    }
+
+    /// Bytes offered at the top level with nothing buffered.
+    fn feed_top(&mut self, data: &[u8]) -> usize {
+        match self.top_step(data) {
+            TopStep::Used(n) if n == data.len() => n,
+            TopStep::Used(n) => n + self.buffer(&data[n..]),
+            TopStep::Gather(ws, g) => {
+                // The element so far fits: it is at most the gathering bound, which is
+                // at most the input buffer.
+                let n = ws + self.buffer(&data[ws..]);
+                self.gathering = true;
+                self.gather = g;
+                self.idle = true;
+                n
+            }
+            TopStep::General(ws) => {
+                self.top = false;
+                let rest = &data[ws..];
+                ws + match self.parser.run(rest) {
+                    Ok(n) if n == rest.len() => n,
+                    r => self.after_run(rest, r),
+                }
+            }
+        }
+    }
+
+    /// More bytes of the element being gathered.
+    #[inline(never)]
+    fn feed_gathering(&mut self, data: &[u8]) -> usize {
+        if self.start > 0 {
+            self.input.drain(..self.start);
+            self.start = 0;
+        }
+        self.gather_work += 1;
+        match self.gather.scan(data, self.whole_limit, self.whole_depth) {
+            Scan::More => {
+                let n = self.buffer(data);
+                debug_assert_eq!(n, data.len(), "the gathering bound is within the buffer");
+                self.idle = true;
+                n
+            }
+            Scan::Done(k) => {
+                let n = self.buffer(&data[..k]);
+                debug_assert_eq!(n, k);
+                k + self.gathered() + self.buffer(&data[k..])
+            }
+            Scan::GiveUp => {
+                self.gathering = false;
+                self.top = false;
+                self.idle = false;
+                self.feed_buffered(data)
+            }
+        }
+    }
+
+    /// The element in `input` is complete: parse it whole, or leave it (and what
+    /// follows) to the general parser. Returns 0 (bytes taken, for `feed`'s sum).
+    #[inline(never)]
+    fn gathered(&mut self) -> usize {
+        self.gathering = false;
+        self.gather_work += 1;
+        if self.parser.element_whole(&self.input).is_some() {
+            self.input.clear();
+            self.idle = true;
+        } else {
+            self.top = false;
+            self.idle = false;
+        }
+        0
     }
 
     /// A direct parse of `data` that stopped early: at a frame (buffer what follows) or
@@ -161,7 +364,7 @@ impl Framer {
             Ok(n) => n + self.buffer(&data[n..]),
             Err((n, e)) => {
                 self.error = Some(e);
-                self.direct = false;
+                self.idle = false;
                 self.reported = false;
                 n
             }
@@ -173,16 +376,12 @@ impl Framer {
         if self.error.is_some() {
             return 0;
         }
-        if self.start == self.input.len() {
+        if self.start == self.input.len() && !self.gathering {
             self.input.clear();
             self.start = 0;
-            self.direct = true;
+            self.idle = true;
             if !self.parser.has_frame() {
-                let r = self.parser.run(data);
-                return match r {
-                    Ok(n) if n == data.len() => n,
-                    r => self.after_run(data, r),
-                };
+                return self.feed(data);
             }
         } else if self.start > 0 && self.start >= self.input.len() / 2 {
             self.input.drain(..self.start);
@@ -205,7 +404,7 @@ impl Framer {
         }
         self.input.extend_from_slice(&data[..take]);
         if take > 0 {
-            self.direct = false;
+            self.idle = false;
         }
         take
     }
@@ -215,7 +414,7 @@ impl Framer {
     #[inline]
     pub fn poll(&mut self) -> Option<Result<Frame, Error>> {
         // The common case after a `feed` that completed no frame: nothing to do.
-        if self.direct && !self.parser.has_frame() {
+        if self.idle && !self.parser.has_frame() {
             return None;
         }
         self.poll_more()
@@ -223,7 +422,7 @@ impl Framer {
 
     #[inline(never)]
     fn poll_more(&mut self) -> Option<Result<Frame, Error>> {
-        if let Some(f) = self.parser.take_frame() {
+        if let Some(f) = self.take_frame() {
             return Some(Ok(f));
         }
         if let Some(e) = &self.error {
@@ -233,23 +432,42 @@ impl Framer {
             self.reported = true;
             return Some(Err(e.clone()));
         }
-        if self.start >= self.input.len() {
+        if self.gathering || self.start >= self.input.len() {
+            self.settle();
             return None;
+        }
+        if self.top {
+            let input = core::mem::take(&mut self.input);
+            let step = self.top_step(&input[self.start..]);
+            self.input = input;
+            match step {
+                TopStep::Used(n) => {
+                    self.start += n;
+                    self.settle();
+                    return self.take_frame().map(Ok);
+                }
+                TopStep::Gather(ws, g) => {
+                    self.start += ws;
+                    self.gathering = true;
+                    self.gather = g;
+                    self.idle = true;
+                    return None;
+                }
+                TopStep::General(ws) => {
+                    self.start += ws;
+                    self.top = false;
+                }
+            }
         }
         match self.parser.run(&self.input[self.start..]) {
             Ok(n) => {
                 self.start += n;
-                if self.start == self.input.len() {
-                    // All parsed: back to parsing straight from the caller's bytes.
-                    self.input.clear();
-                    self.start = 0;
-                    self.direct = true;
-                }
-                self.parser.take_frame().map(Ok)
+                self.settle();
+                self.take_frame().map(Ok)
             }
             Err((n, e)) => {
                 self.start += n;
-                self.direct = false;
+                self.idle = false;
                 self.error = Some(e.clone());
                 self.reported = true;
                 Some(Err(e))
@@ -257,10 +475,40 @@ impl Framer {
         }
     }
 
-    /// Bytes accepted by `feed` that `poll` has not parsed yet.
+    /// The parser's pending frame; after it, whether the next element may be gathered.
+    fn take_frame(&mut self) -> Option<Frame> {
+        let f = self.parser.take_frame()?;
+        self.top = self.whole && self.parser.at_top();
+        Some(f)
+    }
+
+    /// Back to parsing straight from the caller's bytes when everything buffered is
+    /// parsed.
+    fn settle(&mut self) {
+        if !self.gathering && self.start == self.input.len() {
+            self.input.clear();
+            self.start = 0;
+        }
+        self.idle = self.error.is_none() && (self.input.is_empty() || self.gathering);
+    }
+
+    /// Bytes accepted by `feed` that `poll` has not parsed yet: those after a frame
+    /// not yet polled, and those of an element still being gathered.
     #[must_use]
     pub fn unprocessed(&self) -> usize {
         self.input.len() - self.start
+    }
+
+    /// Of [`Framer::unprocessed`], the bytes of an element still being gathered (the
+    /// rest is left for `poll`). For tests.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn gathered_bytes(&self) -> usize {
+        if self.gathering {
+            self.input.len() - self.start
+        } else {
+            0
+        }
     }
 
     /// Starts a fresh stream, as required after STARTTLS and SASL success
@@ -273,7 +521,9 @@ impl Framer {
         self.parser.reset();
         self.input.clear();
         self.start = 0;
-        self.direct = self.error.is_none();
+        self.gathering = false;
+        self.top = false;
+        self.idle = self.error.is_none();
     }
 
     /// The error that stopped the framer, if any.
@@ -292,6 +542,7 @@ impl Framer {
     /// after SASL success); they apply from the next byte parsed.
     pub fn set_limits(&mut self, limits: Limits) {
         self.parser.set_limits(limits);
+        (self.whole_limit, self.whole_depth) = Self::whole_bounds(self.parser.limits());
     }
 
     /// Heap bytes the framer holds right now (buffer capacities; a frame not yet polled
@@ -312,7 +563,7 @@ impl Framer {
     /// tests that check cost stays linear in the input whatever the split.
     #[must_use]
     pub fn work_counter(&self) -> u64 {
-        self.parser.work()
+        self.parser.work() + self.gather_work
     }
 }
 
@@ -362,7 +613,7 @@ impl Element {
             }
         }
         match found {
-            Some(e) if f.parser.between_elements() => Ok(e),
+            Some(e) if f.parser.between_elements() && !f.gathering => Ok(e),
             _ => Err(Error::new(
                 Condition::NotWellFormed,
                 input.len() as u64,

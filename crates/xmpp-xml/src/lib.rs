@@ -8,6 +8,7 @@ mod chars;
 mod element;
 mod error;
 mod framer;
+mod gather;
 mod limits;
 mod namespaces;
 mod parser;

@@ -148,7 +148,7 @@ pub(super) fn utf8_prefix(run: &[u8]) -> usize {
 /// The character and length of the complete predefined entity reference (`&lt;`,
 /// `&gt;`, `&amp;`, `&apos;`, `&quot;`) at the start of `input`, if there is one.
 #[inline]
-fn predefined_ref(input: &[u8]) -> Option<(u8, usize)> {
+pub(super) fn predefined_ref(input: &[u8]) -> Option<(u8, usize)> {
     match input.get(1..4)? {
         b"lt;" => Some((b'<', 4)),
         b"gt;" => Some((b'>', 4)),

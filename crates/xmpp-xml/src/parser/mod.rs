@@ -23,6 +23,7 @@ mod refs;
 mod shortcuts;
 mod tags;
 mod tree;
+mod whole;
 
 use budget::Buf;
 pub(crate) use budget::SLACK;
@@ -323,6 +324,46 @@ impl Parser {
             && self.utf8.idle()
             && !self.in_stanza
             && self.out.is_none()
+    }
+
+    /// Whether the parser sits inside the stream between top-level elements with nothing
+    /// pending, where the next element may be gathered and parsed whole.
+    #[inline]
+    pub(crate) fn at_top(&self) -> bool {
+        self.state == State::Content
+            && self.open.len() == 1
+            && self.utf8.idle()
+            && !self.in_stanza
+            && self.brackets == 0
+            && !self.ready
+    }
+
+    /// Whitespace between top-level elements, read by the framer (allowed there as
+    /// keepalives, RFC 6120 §4.6.1).
+    pub(crate) fn skip_top_ws(&mut self, ws: &[u8]) {
+        if let Some(&last) = ws.last() {
+            self.pos += ws.len() as u64;
+            self.work += 1;
+            self.after_cr = last == b'\r';
+        }
+    }
+
+    /// Parses the top-level element at the start of `raw` (from its `<`) whole and
+    /// delivers it; returns its length, or `None`, with nothing changed, when it is left
+    /// to [`Parser::run`] (also when `raw` ends before the element does).
+    pub(crate) fn element_whole(&mut self, raw: &[u8]) -> Option<usize> {
+        debug_assert!(self.at_top());
+        let (tree, len, work) = self.parse_whole(raw)?;
+        let (n, b) = (tree.nodes.len(), tree.buf.len());
+        let el = tree.into_element()?;
+        self.last_nodes = n.max(self.last_nodes - self.last_nodes / 16);
+        self.last_bytes = b.max(self.last_bytes - self.last_bytes / 16);
+        self.pos += len as u64;
+        self.after_cr = false;
+        self.work += work;
+        self.out = Some(Frame::Element(el));
+        self.ready = true;
+        Some(len)
     }
 
     /// Parses `input` until a frame is complete or the input is used up; returns the

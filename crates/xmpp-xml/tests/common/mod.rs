@@ -16,7 +16,33 @@ pub struct Outcome {
 
 /// Feeds `pieces` one after another, draining `poll` after every `feed`.
 pub fn run_pieces<'a>(pieces: impl IntoIterator<Item = &'a [u8]>, limits: Limits) -> Outcome {
+    run_framer(&mut Framer::new(limits), pieces)
+}
+
+/// [`run_pieces`] with the general incremental parser alone (no whole-element parsing).
+pub fn run_general<'a>(pieces: impl IntoIterator<Item = &'a [u8]>, limits: Limits) -> Outcome {
     let mut f = Framer::new(limits);
+    f.general_parser_only();
+    run_framer(&mut f, pieces)
+}
+
+/// [`run_pieces`] (or [`run_general`] when `general_only`), also returning
+/// [`Framer::gathered_bytes`] at the end: while an element is still being gathered, an
+/// error inside it is not reported yet, so only a prefix of the outcome is comparable.
+pub fn run_pieces_gathered<'a>(
+    pieces: impl IntoIterator<Item = &'a [u8]>,
+    limits: Limits,
+    general_only: bool,
+) -> (Outcome, usize) {
+    let mut f = Framer::new(limits);
+    if general_only {
+        f.general_parser_only();
+    }
+    let o = run_framer(&mut f, pieces);
+    (o, f.gathered_bytes())
+}
+
+fn run_framer<'a>(f: &mut Framer, pieces: impl IntoIterator<Item = &'a [u8]>) -> Outcome {
     let mut frames = Vec::new();
     for piece in pieces {
         let mut rest = piece;
@@ -38,7 +64,11 @@ pub fn run_pieces<'a>(pieces: impl IntoIterator<Item = &'a [u8]>, limits: Limits
                     }
                 }
             }
-            assert_eq!(f.unprocessed(), 0, "poll drains the input buffer");
+            assert_eq!(
+                f.unprocessed(),
+                f.gathered_bytes(),
+                "poll drains the input buffer but for an element being gathered"
+            );
             if rest.is_empty() {
                 break;
             }
@@ -61,9 +91,15 @@ pub fn run_chunked(input: &[u8], chunk: usize, limits: Limits) -> Outcome {
 }
 
 /// Runs `input` whole, in 1-byte pieces, and split in two at every offset, asserting the
-/// same outcome every time; returns it.
+/// same outcome every time, and the same as the general parser's alone; returns it.
 pub fn run_all_splits(input: &[u8], limits: Limits) -> Outcome {
     let whole = run(input, limits);
+    assert_eq!(run_general([input], limits), whole, "general parser alone");
+    assert_eq!(
+        run_general(input.chunks(1), limits),
+        whole,
+        "general parser alone, 1-byte pieces"
+    );
     assert_eq!(run_chunked(input, 1, limits), whole, "1-byte pieces");
     for at in 0..=input.len() {
         let (a, b) = input.split_at(at);

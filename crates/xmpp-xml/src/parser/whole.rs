@@ -1,0 +1,665 @@
+//! The element parser: one complete top-level element, already gathered in one slice
+//! (see `gather.rs`), parsed in a single pass straight into its tree.
+//!
+//! It takes the shapes real stanzas are made of: ASCII names, attribute values and text
+//! with the predefined entities and character references, default and prefixed
+//! namespace declarations with plain values, modest nesting and attribute counts. It
+//! makes every check of the general parser (UTF-8, `Char`, names, tag structure, end-tag
+//! names, namespaces, attribute uniqueness, every limit) and gives up, returning `None`,
+//! on anything else: an error, CDATA, a carriage return, a non-ASCII name, an unusual
+//! declaration, a limit reached. The caller then hands the same bytes to the general
+//! parser, which reports the exact error or builds the tree, so the frames and the
+//! errors never depend on which parser ran. A unit test and a fuzz target compare the two.
+
+use core::mem::size_of;
+
+use super::fast::{NAME_ASCII, append, predefined_ref, scan_words};
+use super::tags::same_attr;
+use super::{Parser, Tree};
+use crate::chars::is_char;
+use crate::element::{Node, Span};
+use crate::gather::find;
+use crate::limits::Limits;
+use crate::namespaces::NsStack;
+
+/// Deepest nesting taken (deeper elements go to the general parser).
+const MAX_OPEN: usize = 16;
+/// Most namespace declarations in scope inside one element taken.
+const MAX_BINDS: usize = 8;
+/// Most attributes (declarations excluded) on one start tag taken.
+const MAX_ATTRS: usize = 16;
+
+/// Bytes that continue a run of text: everything but `<`, `&`, `]`, controls (tab and
+/// line feed excepted) and carriage return; bytes of 0x80 and above are checked as UTF-8
+/// per run.
+static TEXT_RUN: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = i == 0x09 || i == 0x0A;
+        i += 1;
+    }
+    t[b'<' as usize] = false;
+    t[b'&' as usize] = false;
+    t[b']' as usize] = false;
+    t
+};
+
+/// Bytes that continue an attribute value delimited by `"` (or `'`): everything but
+/// the quote, `<`, `&` and controls (whitespace is normalised one byte at a time).
+static VALUE_RUN_DQ: [bool; 256] = value_run(b'"');
+static VALUE_RUN_SQ: [bool; 256] = value_run(b'\'');
+
+const fn value_run(q: u8) -> [bool; 256] {
+    let mut t = [true; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = false;
+        i += 1;
+    }
+    t[q as usize] = false;
+    t[b'<' as usize] = false;
+    t[b'&' as usize] = false;
+    t
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct OpenEl {
+    /// The qualified name, in the input.
+    qname: u32,
+    qlen: u32,
+    node: u32,
+    children: u32,
+    text: u32,
+    /// Declarations in scope when the element started.
+    binds: u32,
+}
+
+/// A namespace declaration inside the element: prefix and namespace name in the input,
+/// and the namespace name's span in the tree once it has been copied there.
+#[derive(Debug, Clone, Copy, Default)]
+struct Bind {
+    prefix: u32,
+    plen: u32,
+    uri: u32,
+    ulen: u32,
+    span: Option<Span>,
+}
+
+/// An attribute of the current start tag: qualified name in the input, the colon's
+/// offset in it (0 for none), its value already in the tree.
+#[derive(Debug, Clone, Copy, Default)]
+struct RawAttr {
+    name: u32,
+    len: u32,
+    colon: u32,
+    value: Span,
+}
+
+struct Whole<'a> {
+    raw: &'a [u8],
+    limits: &'a Limits,
+    /// The stream header's bindings.
+    header: &'a NsStack,
+    t: Tree,
+    open: [OpenEl; MAX_OPEN],
+    depth: usize,
+    binds: [Bind; MAX_BINDS],
+    nbinds: usize,
+    attrs: [RawAttr; MAX_ATTRS],
+    /// Header bindings already copied into the tree: (binding identity, span).
+    copied: [(u32, Span); 4],
+    ncopied: usize,
+    /// A run with non-ASCII bytes was copied.
+    high: bool,
+    work: u64,
+}
+
+impl Parser {
+    /// Parses the top-level element at the start of `raw` (from its `<`); returns its
+    /// tree, its length and the work done, or `None` to leave it to the general parser
+    /// (also when `raw` ends before the element does).
+    pub(super) fn parse_whole(&self, raw: &[u8]) -> Option<(Tree, usize, u64)> {
+        let nodes = self.last_nodes.max(8);
+        let bytes = raw.len().min(self.last_bytes.max(64) + 64);
+        let mut w = Whole {
+            raw,
+            limits: &self.limits,
+            header: &self.ns,
+            t: Tree::with_capacity(nodes, bytes),
+            open: [OpenEl::default(); MAX_OPEN],
+            depth: 0,
+            binds: [Bind::default(); MAX_BINDS],
+            nbinds: 0,
+            attrs: [RawAttr::default(); MAX_ATTRS],
+            copied: [(0, Span::default()); 4],
+            ncopied: 0,
+            high: false,
+            work: 0,
+        };
+        let len = w.element()?;
+        let Whole {
+            mut t, work, high, ..
+        } = w;
+        // U+FFFE and U+FFFF are UTF-8 (EF BF BE, EF BF BF) but not XML characters.
+        if high && has_nonchar(&t.buf) {
+            return None;
+        }
+        // Trees that take much more memory than their bytes (many tiny elements, long
+        // namespace names) are left to the general parser's memory accounting.
+        let held = t.nodes.len() * size_of::<Node>() + t.buf.len();
+        if held > self.limits.max_element_bytes / 8 {
+            return None;
+        }
+        // Give back a large excess, as the general parser does.
+        if t.nodes.capacity() > 2 * t.nodes.len() + 8 {
+            t.nodes.shrink_to_fit();
+        }
+        if t.buf.capacity() > 2 * t.buf.len() + 256 {
+            t.buf.shrink_to_fit();
+        }
+        Some((t, len, work))
+    }
+}
+
+impl Whole<'_> {
+    /// The whole element: returns the offset after its last `>`.
+    fn element(&mut self) -> Option<usize> {
+        let raw = self.raw;
+        let mut i = self.start_tag(1)?;
+        while self.depth > 0 {
+            i = self.text(i)?;
+            i = if raw.get(i) == Some(&b'/') {
+                self.end_tag(i + 1)?
+            } else {
+                self.start_tag(i)?
+            };
+        }
+        Some(i)
+    }
+
+    /// A start tag from its name (at `i`) to its `>`; returns the offset after it.
+    fn start_tag(&mut self, at: usize) -> Option<usize> {
+        let raw = self.raw;
+        let limits = self.limits;
+        self.work += 1;
+        let (qlen, colon) = name(raw, at)?;
+        if qlen > limits.max_name_bytes {
+            return None;
+        }
+        let level = self.depth + 1;
+        if level > limits.max_depth || level > MAX_OPEN {
+            return None;
+        }
+        if let Some(parent) = self.depth.checked_sub(1).map(|d| &mut self.open[d]) {
+            parent.children += 1;
+            if parent.children as usize > limits.max_children {
+                return None;
+            }
+        }
+        let bind_mark = self.nbinds;
+        let mut i = at + qlen;
+        let mut count = 0usize;
+        let mut nattrs = 0usize;
+        let empty = loop {
+            match *raw.get(i)? {
+                b'>' => break false,
+                b'/' => {
+                    i += 1;
+                    if raw.get(i) != Some(&b'>') {
+                        return None;
+                    }
+                    break true;
+                }
+                b' ' | b'\t' | b'\n' | b'\r' => {}
+                _ => return None,
+            }
+            i = skip_ws(raw, i);
+            if matches!(raw.get(i), Some(b'>' | b'/')) {
+                continue;
+            }
+            // An attribute.
+            self.work += 1;
+            let (alen, acolon) = name(raw, i)?;
+            count += 1;
+            if alen > limits.max_name_bytes || count > limits.max_attributes {
+                return None;
+            }
+            let name_at = i;
+            i = skip_ws(raw, i + alen);
+            if raw.get(i) != Some(&b'=') {
+                return None;
+            }
+            i = skip_ws(raw, i + 1);
+            let q = *raw.get(i)?;
+            if q != b'\'' && q != b'"' {
+                return None;
+            }
+            let xmlns = raw.get(name_at..name_at + 5) == Some(b"xmlns");
+            if xmlns && (alen == 5 || acolon == 5) {
+                i = self.declaration(name_at, alen, acolon, i + 1, q, bind_mark)?;
+            } else {
+                if nattrs == MAX_ATTRS {
+                    return None;
+                }
+                let start = self.t.buf.len() as u32;
+                i = self.value(i + 1, q)?;
+                let len = self.t.buf.len() as u32 - start;
+                self.attrs[nattrs] = RawAttr {
+                    name: name_at as u32,
+                    len: alen as u32,
+                    colon: acolon as u32,
+                    value: Span { start, len },
+                };
+                nattrs += 1;
+            }
+        };
+        // `i` is at the tag's `>`.
+        self.finish_start(at, qlen, colon, nattrs, bind_mark, empty)?;
+        Some(i + 1)
+    }
+
+    /// Namespace resolution and the nodes of a start tag whose qualified name is at
+    /// `at`, with the tag's declarations in scope.
+    fn finish_start(
+        &mut self,
+        at: usize,
+        qlen: usize,
+        colon: usize,
+        nattrs: usize,
+        bind_mark: usize,
+        empty: bool,
+    ) -> Option<()> {
+        let raw = self.raw;
+        let qname = &raw[at..at + qlen];
+        let (prefix, local) = if colon == 0 {
+            (&b""[..], qname)
+        } else {
+            (&qname[..colon], &qname[colon + 1..])
+        };
+        if prefix == b"xmlns" {
+            return None;
+        }
+        let ns = self.resolve(prefix)?;
+        let node = self.t.nodes.len();
+        let name = self.push_raw(at + qlen - local.len(), local.len());
+        self.t.nodes.push(Node::Elem {
+            ns,
+            name,
+            attrs: nattrs as u32,
+            end: 0,
+        });
+        for k in 0..nattrs {
+            let a = self.attrs[k];
+            let (at, len, c) = (a.name as usize, a.len as usize, a.colon as usize);
+            let ans = if c == 0 {
+                Span::default()
+            } else {
+                self.resolve(&raw[at..at + c])?
+            };
+            let skip = if c == 0 { 0 } else { c + 1 };
+            let aname = self.push_raw(at + skip, len - skip);
+            // Uniqueness after resolution (Namespaces in XML 1.0 §6.3).
+            if self.t.nodes[node + 1..]
+                .iter()
+                .any(|n| same_attr(&self.t.buf, (ans, aname), n))
+            {
+                return None;
+            }
+            self.t.nodes.push(Node::Attr {
+                ns: ans,
+                name: aname,
+                value: a.value,
+            });
+        }
+        if empty {
+            self.t.close(node);
+            self.nbinds = bind_mark;
+        } else {
+            self.open[self.depth] = OpenEl {
+                qname: at as u32,
+                qlen: qlen as u32,
+                node: node as u32,
+                children: 0,
+                text: 0,
+                binds: bind_mark as u32,
+            };
+            self.depth += 1;
+        }
+        Some(())
+    }
+
+    /// Copies `len` bytes of the input at `at` into the tree.
+    #[inline]
+    fn push_raw(&mut self, at: usize, len: usize) -> Span {
+        let start = self.t.buf.len() as u32;
+        append(&mut self.t.buf, &self.raw[at..], len);
+        Span {
+            start,
+            len: len as u32,
+        }
+    }
+
+    /// The span in the tree of the namespace bound to `prefix` (`""`: the default
+    /// namespace), copied there on first use; `None` for an undeclared prefix.
+    fn resolve(&mut self, prefix: &[u8]) -> Option<Span> {
+        let raw = self.raw;
+        for k in (0..self.nbinds).rev() {
+            let b = self.binds[k];
+            if b.plen as usize == prefix.len()
+                && &raw[b.prefix as usize..(b.prefix + b.plen) as usize] == prefix
+            {
+                if let Some(s) = b.span {
+                    return Some(s);
+                }
+                let s = self.push_raw(b.uri as usize, b.ulen as usize);
+                self.binds[k].span = Some(s);
+                return Some(s);
+            }
+        }
+        let (id, uri) = self.header.resolve_id(prefix)?;
+        if uri.is_empty() {
+            return Some(Span::default());
+        }
+        if let Some(&(_, s)) = self.copied[..self.ncopied].iter().find(|c| c.0 == id) {
+            return Some(s);
+        }
+        let s = self.t.push_bytes(uri);
+        if self.ncopied < self.copied.len() {
+            self.copied[self.ncopied] = (id, s);
+            self.ncopied += 1;
+        }
+        Some(s)
+    }
+
+    /// A namespace declaration whose value starts at `i` (after the quote `q`); returns
+    /// the offset after the closing quote. Values with references or whitespace are left
+    /// to the general parser.
+    fn declaration(
+        &mut self,
+        name_at: usize,
+        alen: usize,
+        colon: usize,
+        i: usize,
+        q: u8,
+        bind_mark: usize,
+    ) -> Option<usize> {
+        let raw = self.raw;
+        let rest = raw.get(i..)?;
+        // Controls and whitespace are refused by the namespace-name check below.
+        let len = find(rest, [q, b'&', b'<'], false)?;
+        if rest[len] != q {
+            return None;
+        }
+        let uri = &rest[..len];
+        let (prefix_at, plen) = if colon == 0 {
+            (name_at + alen, 0)
+        } else {
+            (name_at + colon + 1, alen - colon - 1)
+        };
+        let prefix = &raw[prefix_at..prefix_at + plen];
+        // Two declarations of the same prefix on one tag.
+        if self.binds[bind_mark..self.nbinds]
+            .iter()
+            .any(|b| &raw[b.prefix as usize..(b.prefix + b.plen) as usize] == prefix)
+        {
+            return None;
+        }
+        // `Ok(false)` is `xmlns:xml` with its own namespace: accepted without a binding,
+        // which the duplicate check above would not see; rare, so left to the general
+        // parser.
+        if NsStack::check(prefix, uri) != Ok(true) || self.nbinds == MAX_BINDS {
+            return None;
+        }
+        if self.header.len() + self.nbinds + 1 > self.limits.max_namespace_decls {
+            return None;
+        }
+        self.binds[self.nbinds] = Bind {
+            prefix: prefix_at as u32,
+            plen: plen as u32,
+            uri: i as u32,
+            ulen: len as u32,
+            span: None,
+        };
+        self.nbinds += 1;
+        Some(i + len + 1)
+    }
+
+    /// An attribute value from `i` (after the quote `q`) into the tree, references
+    /// replaced and whitespace normalised; returns the offset after the closing quote.
+    fn value(&mut self, mut i: usize, q: u8) -> Option<usize> {
+        let raw = self.raw;
+        loop {
+            let rest = raw.get(i..)?;
+            let table = if q == b'"' {
+                &VALUE_RUN_DQ
+            } else {
+                &VALUE_RUN_SQ
+            };
+            let (m, high) = plain_run(rest, [q, b'<', b'&'], table);
+            self.run(rest, m, high)?;
+            i += m;
+            match *rest.get(m)? {
+                b if b == q => return Some(i + 1),
+                b'&' => {
+                    let (c, len) = reference(rest.get(m..)?)?;
+                    push_char(&mut self.t.buf, c);
+                    i += len;
+                }
+                // Attribute-value normalisation, XML 1.0 §3.3.3.
+                b'\t' | b'\n' => {
+                    self.t.buf.push(b' ');
+                    i += 1;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Appends `rest[..m]`. A run with a byte of 0x80 or above (`high`) must begin and
+    /// end on character boundaries; the rest of the UTF-8 check is done once on the
+    /// whole tree (every other piece of it is ASCII or a whole character, so the tree
+    /// is UTF-8 exactly when every run is), and so is the check for U+FFFE and U+FFFF.
+    #[inline]
+    fn run(&mut self, rest: &[u8], m: usize, high: u8) -> Option<()> {
+        if high >= 0x80 {
+            if !whole_chars(&rest[..m]) {
+                return None;
+            }
+            self.high = true;
+        }
+        append(&mut self.t.buf, rest, m);
+        Some(())
+    }
+
+    /// Character data from `i` up to the next `<`; returns the offset after that `<`.
+    fn text(&mut self, mut i: usize) -> Option<usize> {
+        let raw = self.raw;
+        let start = self.t.buf.len();
+        loop {
+            self.work += 1;
+            let rest = raw.get(i..)?;
+            let (m, high) = plain_run(rest, [b'<', b'&', b']'], &TEXT_RUN);
+            self.run(rest, m, high)?;
+            i += m;
+            match *rest.get(m)? {
+                b'<' => break,
+                b'&' => {
+                    let (c, len) = reference(rest.get(m..)?)?;
+                    push_char(&mut self.t.buf, c);
+                    i += len;
+                }
+                b']' => {
+                    if rest.get(m..m + 3) == Some(b"]]>") {
+                        return None;
+                    }
+                    self.t.buf.push(b']');
+                    i += 1;
+                }
+                _ => return None,
+            }
+        }
+        let len = self.t.buf.len() - start;
+        if len > 0 {
+            let top = self.open.get_mut(self.depth.checked_sub(1)?)?;
+            top.text = top.text.saturating_add(len as u32);
+            if top.text as usize > self.limits.max_text_bytes {
+                return None;
+            }
+            self.t.nodes.push(Node::Text(Span {
+                start: start as u32,
+                len: len as u32,
+            }));
+        }
+        Some(i + 1)
+    }
+
+    /// An end tag from its name (at `i`, after `</`); returns the offset after its `>`.
+    fn end_tag(&mut self, i: usize) -> Option<usize> {
+        let raw = self.raw;
+        self.work += 1;
+        let o = self.open[self.depth.checked_sub(1)?];
+        let (qs, ql) = (o.qname as usize, o.qlen as usize);
+        if raw.get(i..i + ql)? != &raw[qs..qs + ql] {
+            return None;
+        }
+        let mut i = i + ql;
+        if *raw.get(i)? != b'>' {
+            if !matches!(raw[i], b' ' | b'\t' | b'\n' | b'\r') {
+                return None;
+            }
+            i = skip_ws(raw, i);
+            if *raw.get(i)? != b'>' {
+                return None;
+            }
+        }
+        self.t.close(o.node as usize);
+        self.nbinds = o.binds as usize;
+        self.depth -= 1;
+        Some(i + 1)
+    }
+}
+
+/// Length of the run at the start of `rest` free of `stops` and of controls, eight
+/// bytes at a time, then byte by byte while `table` allows (tab and line feed end the
+/// word scan but may go on in the run); with whether it may hold a byte of 0x80 or
+/// above (bit 7 of the result).
+#[inline]
+fn plain_run(rest: &[u8], [a, b, c]: [u8; 3], table: &[bool; 256]) -> (usize, u8) {
+    let (mut m, wide) = scan_words(rest, rest.len(), a, b, c);
+    let mut high = u8::from(wide) << 7;
+    while let Some(&x) = rest.get(m) {
+        if !table[x as usize] {
+            break;
+        }
+        high |= x;
+        m += 1;
+    }
+    (m, high)
+}
+
+/// Whether `buf` holds the UTF-8 of U+FFFE or U+FFFF (EF BF BE, EF BF BF).
+fn has_nonchar(buf: &[u8]) -> bool {
+    let mut rest = buf;
+    while let Some(k) = find(rest, [0xEF], false) {
+        if let Some(&[0xBF, 0xBE | 0xBF]) = rest.get(k + 1..k + 3) {
+            return true;
+        }
+        rest = &rest[k + 1..];
+    }
+    false
+}
+
+/// Whether `run` begins with the first byte of a character and ends with the last byte
+/// of one (its first byte is not a continuation byte; its last lead byte has all its
+/// continuation bytes).
+fn whole_chars(run: &[u8]) -> bool {
+    let cont = |b: u8| (0x80..0xC0).contains(&b);
+    if run.first().is_some_and(|&b| cont(b)) {
+        return false;
+    }
+    let Some(k) = run.iter().rev().take(4).position(|&b| !cont(b)) else {
+        return run.is_empty();
+    };
+    let lead = run[run.len() - 1 - k];
+    let want = match lead {
+        0x00..=0x7F => 0,
+        0xC0..=0xDF => 1,
+        0xE0..=0xEF => 2,
+        0xF0..=0xF7 => 3,
+        _ => return false,
+    };
+    k == want
+}
+
+/// Length of the ASCII qualified name at `i` and the offset of its colon (0 for none);
+/// `None` when there is no valid ASCII name there (a non-ASCII name included).
+#[inline]
+fn name(raw: &[u8], i: usize) -> Option<(usize, usize)> {
+    let rest = raw.get(i..)?;
+    let mut colon = 0;
+    let mut k = 0;
+    loop {
+        // A name, and the part after a colon, start with a letter or `_`.
+        let b = *rest.get(k)?;
+        if !(b.is_ascii_alphabetic() || b == b'_') {
+            return None;
+        }
+        k += 1;
+        while let Some(&b) = rest.get(k) {
+            if !NAME_ASCII[b as usize] {
+                break;
+            }
+            k += 1;
+        }
+        match rest.get(k) {
+            Some(b':') if colon == 0 => {
+                colon = k;
+                k += 1;
+            }
+            Some(b':') => return None,
+            Some(&b) if b >= 0x80 => return None,
+            _ => return Some((k, colon)),
+        }
+    }
+}
+
+#[inline]
+fn skip_ws(raw: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = raw.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The character of the reference at the start of `rest` (`&...;`) and the reference's
+/// length: the five predefined entities and character references to `Char`s.
+fn reference(rest: &[u8]) -> Option<(u32, usize)> {
+    if let Some((b, len)) = predefined_ref(rest) {
+        return Some((u32::from(b), len));
+    }
+    if rest.get(1) != Some(&b'#') {
+        return None;
+    }
+    let (radix, from) = if rest.get(2) == Some(&b'x') {
+        (16, 3)
+    } else {
+        (10, 2)
+    };
+    let digits = rest.get(from..)?;
+    let n = digits.iter().take(8).position(|&b| b == b';')?;
+    if n == 0 {
+        return None;
+    }
+    let mut v = 0u32;
+    for &d in &digits[..n] {
+        v = v * radix + char::from(d).to_digit(radix)?;
+    }
+    is_char(v).then_some((v, from + n + 1))
+}
+
+fn push_char(buf: &mut alloc::vec::Vec<u8>, c: u32) {
+    if let Some(ch) = char::from_u32(c) {
+        buf.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+    }
+}
