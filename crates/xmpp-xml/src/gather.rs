@@ -17,40 +17,20 @@ enum At {
     /// Right after a `<`.
     #[default]
     Lt,
-    /// The name of a start tag.
-    Name,
-    /// The name of an end tag.
-    EndName,
+    /// Right after `</`.
+    EndFirst,
     /// Character data.
     Text,
     /// Inside a start tag; `slash` when the last byte read was `/`.
     Tag { slash: bool },
     /// Inside an attribute value delimited by this quote.
     Quote(u8),
-    /// Inside an end tag, after its name.
+    /// Inside an end tag, after its name's first byte.
     End,
 }
 
 /// Deepest nesting gathered (the element parser takes no deeper).
 const MAX_DEPTH: usize = 16;
-
-/// Bytes that end a name: whitespace, `/`, `>`, `<`, `=`, quotes, and non-ASCII bytes
-/// (names the element parser does not take).
-static NAME_STOP: [bool; 256] = {
-    let mut t = [false; 256];
-    let stops = *b" \t\n\r/><='\"";
-    let mut i = 0;
-    while i < stops.len() {
-        t[stops[i] as usize] = true;
-        i += 1;
-    }
-    let mut b = 0x80;
-    while b < 256 {
-        t[b] = true;
-        b += 1;
-    }
-    t
-};
 
 /// What a scan found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,12 +51,10 @@ pub(crate) struct Gather {
     depth: u32,
     /// Bytes gathered so far, the opening `<` included.
     len: usize,
-    /// Length (up to 255) and first byte of the name being read.
-    name: (u8, u8),
-    /// Length and first byte of the names of the open elements: an end tag that
-    /// differs gives up at once, so that the general parser reports the mismatch as
-    /// soon as it is read (equal ones are compared in full by the element parser).
-    open: [(u8, u8); MAX_DEPTH],
+    /// First bytes of the names of the open elements: an end tag whose name starts
+    /// with another gives up at once, so that the general parser reports the mismatch
+    /// as soon as it is read (the element parser compares whole names).
+    open: [u8; MAX_DEPTH],
 }
 
 impl Gather {
@@ -87,8 +65,7 @@ impl Gather {
             at: At::Lt,
             depth: 0,
             len: 1,
-            name: (0, 0),
-            open: [(0, 0); MAX_DEPTH],
+            open: [0; MAX_DEPTH],
         }
     }
 
@@ -119,67 +96,37 @@ impl Gather {
             At::Tag { slash: false } => self.tag_byte(b),
             At::End => self.end_byte(b, 1),
             At::Lt => self.lt(b, max_depth),
-            At::Name | At::EndName if !NAME_STOP[b as usize] => {
-                self.name_bytes(b, 1);
-                More
-            }
-            At::Name => self.name_end(b),
-            At::EndName => self.end_name_end(b, 1),
+            At::EndFirst => self.end_first(b),
         }
     }
 
-    /// `n` more bytes of a name, the first of which is `first`.
+    /// The first byte of an end tag's name.
     #[inline]
-    fn name_bytes(&mut self, first: u8, n: usize) {
-        if self.name.0 == 0 {
-            self.name.1 = first;
-        }
-        self.name.0 = (self.name.0 as usize + n).min(255) as u8;
-    }
-
-    /// The byte that ends a start tag's name.
-    #[inline]
-    fn name_end(&mut self, b: u8) -> Scan {
-        let d = self.depth as usize - 1;
-        self.open[d] = self.name;
-        self.at = At::Tag { slash: false };
-        self.tag_byte(b)
-    }
-
-    /// The byte that ends an end tag's name, `i` bytes into the piece.
-    #[inline]
-    fn end_name_end(&mut self, b: u8, i: usize) -> Scan {
-        let d = self.depth as usize - 1;
-        if self.name != self.open[d] {
+    fn end_first(&mut self, b: u8) -> Scan {
+        if self.open[self.depth as usize - 1] != b {
             return GiveUp;
         }
-        match b {
-            b'>' => self.close(i),
-            b' ' | b'\t' | b'\n' | b'\r' => {
-                self.at = At::End;
-                More
-            }
-            _ => GiveUp,
-        }
+        self.at = At::End;
+        More
     }
 
     /// The byte after a `<`.
     #[inline]
     fn lt(&mut self, b: u8, max_depth: u32) -> Scan {
-        self.name = (0, 0);
         match b {
-            b'/' if self.depth > 0 => self.at = At::EndName,
-            // Markup the element parser does not take, and the stream's end tag.
-            b'/' | b'!' | b'?' => return GiveUp,
-            _ if NAME_STOP[b as usize] => return GiveUp,
-            _ => {
+            b'/' if self.depth > 0 => self.at = At::EndFirst,
+            // A name the element parser takes starts with a letter or `_`; anything
+            // else (`<!`, `<?`, the stream's end tag, a non-ASCII name) is left to the
+            // general parser.
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                 self.depth += 1;
                 if self.depth > max_depth || self.depth as usize > MAX_DEPTH {
                     return GiveUp;
                 }
-                self.name_bytes(b, 1);
-                self.at = At::Name;
+                self.open[self.depth as usize - 1] = b;
+                self.at = At::Tag { slash: false };
             }
+            _ => return GiveUp,
         }
         More
     }
@@ -221,8 +168,8 @@ impl Gather {
     fn end_byte(&mut self, b: u8, i: usize) -> Scan {
         match b {
             b'>' => self.close(i),
-            b' ' | b'\t' | b'\n' | b'\r' => More,
-            _ => GiveUp,
+            b'<' | 0x80.. => GiveUp,
+            _ => More,
         }
     }
 
@@ -253,17 +200,9 @@ impl Gather {
             let found = match self.at {
                 At::Text => find(rest, [b'<'], false),
                 At::Quote(q) => find(rest, [q, b'<'], false),
-                At::End => Some(0),
-                At::Name | At::EndName => {
-                    let k = rest.iter().position(|&b| NAME_STOP[b as usize]);
-                    let n = k.unwrap_or(rest.len());
-                    if n > 0 {
-                        self.name_bytes(rest[0], n);
-                    }
-                    k
-                }
+                At::End => find(rest, [b'>', b'<'], true),
                 At::Tag { slash: false } => find(rest, [b'>', b'\'', b'"', b'/', b'<'], true),
-                At::Tag { slash: true } | At::Lt => Some(0),
+                At::Tag { slash: true } | At::Lt | At::EndFirst => Some(0),
             };
             let Some(k) = found else {
                 break;
@@ -280,8 +219,7 @@ impl Gather {
                 At::Tag { slash: false } => self.tag_byte(b),
                 At::Tag { slash: true } => self.after_slash(b, i),
                 At::Lt => self.lt(b, max_depth),
-                At::Name => self.name_end(b),
-                At::EndName => self.end_name_end(b, i),
+                At::EndFirst => self.end_first(b),
             };
             match r {
                 More => {}
@@ -369,7 +307,7 @@ mod tests {
             (b"<m></m\xC2\xA0>", GiveUp),
             (b"<message><body>hi</message>", GiveUp),
             (b"<m><b>x</m>", GiveUp),
-            (b"<m></m x>", GiveUp),
+            (b"<m></m x>", Done(9)),
             (b"<m></ m>", GiveUp),
             (b"<ab><ac/></ab \n>", Done(16)),
             (b"<a><?pi?></a>", GiveUp),

@@ -86,16 +86,6 @@ struct Bind {
     span: Option<Span>,
 }
 
-/// An attribute of the current start tag: qualified name in the input, the colon's
-/// offset in it (0 for none), its value already in the tree.
-#[derive(Debug, Clone, Copy, Default)]
-struct RawAttr {
-    name: u32,
-    len: u32,
-    colon: u32,
-    value: Span,
-}
-
 struct Whole<'a> {
     raw: &'a [u8],
     limits: &'a Limits,
@@ -106,10 +96,11 @@ struct Whole<'a> {
     depth: usize,
     binds: [Bind; MAX_BINDS],
     nbinds: usize,
-    attrs: [RawAttr; MAX_ATTRS],
     /// Header bindings already copied into the tree: (binding identity, span).
     copied: [(u32, Span); 4],
     ncopied: usize,
+    /// The stream's default namespace, once copied into the tree.
+    header_default: Option<Span>,
     /// A run with non-ASCII bytes was copied.
     high: bool,
     work: u64,
@@ -131,9 +122,9 @@ impl Parser {
             depth: 0,
             binds: [Bind::default(); MAX_BINDS],
             nbinds: 0,
-            attrs: [RawAttr::default(); MAX_ATTRS],
             copied: [(0, Span::default()); 4],
             ncopied: 0,
+            header_default: None,
             high: false,
             work: 0,
         };
@@ -198,9 +189,21 @@ impl Whole<'_> {
             }
         }
         let bind_mark = self.nbinds;
+        // The element node first, its namespace filled in once the tag's declarations
+        // are known; the attribute nodes follow as they are read.
+        let node = self.t.nodes.len();
+        let skip = if colon == 0 { 0 } else { colon + 1 };
+        let local = self.push_raw(at + skip, qlen - skip);
+        self.t.nodes.push(Node::Elem {
+            ns: Span::default(),
+            name: local,
+            attrs: 0,
+            end: 0,
+        });
         let mut i = at + qlen;
         let mut count = 0usize;
         let mut nattrs = 0usize;
+        let mut prefixed = false;
         let empty = loop {
             match *raw.get(i)? {
                 b'>' => break false,
@@ -235,83 +238,42 @@ impl Whole<'_> {
             if q != b'\'' && q != b'"' {
                 return None;
             }
-            let xmlns = raw.get(name_at..name_at + 5) == Some(b"xmlns");
+            let xmlns = raw.get(name_at..).and_then(<[u8]>::first_chunk) == Some(b"xmlns");
             if xmlns && (alen == 5 || acolon == 5) {
                 i = self.declaration(name_at, alen, acolon, i + 1, q, bind_mark)?;
-            } else {
-                if nattrs == MAX_ATTRS {
-                    return None;
-                }
-                let start = self.t.buf.len() as u32;
-                i = self.value(i + 1, q)?;
-                let len = self.t.buf.len() as u32 - start;
-                self.attrs[nattrs] = RawAttr {
-                    name: name_at as u32,
-                    len: alen as u32,
-                    colon: acolon as u32,
-                    value: Span { start, len },
-                };
-                nattrs += 1;
+                continue;
             }
-        };
-        // `i` is at the tag's `>`.
-        self.finish_start(at, qlen, colon, nattrs, bind_mark, empty)?;
-        Some(i + 1)
-    }
-
-    /// Namespace resolution and the nodes of a start tag whose qualified name is at
-    /// `at`, with the tag's declarations in scope.
-    fn finish_start(
-        &mut self,
-        at: usize,
-        qlen: usize,
-        colon: usize,
-        nattrs: usize,
-        bind_mark: usize,
-        empty: bool,
-    ) -> Option<()> {
-        let raw = self.raw;
-        let qname = &raw[at..at + qlen];
-        let (prefix, local) = if colon == 0 {
-            (&b""[..], qname)
-        } else {
-            (&qname[..colon], &qname[colon + 1..])
-        };
-        if prefix == b"xmlns" {
-            return None;
-        }
-        let ns = self.resolve(prefix)?;
-        let node = self.t.nodes.len();
-        let name = self.push_raw(at + qlen - local.len(), local.len());
-        self.t.nodes.push(Node::Elem {
-            ns,
-            name,
-            attrs: nattrs as u32,
-            end: 0,
-        });
-        for k in 0..nattrs {
-            let a = self.attrs[k];
-            let (at, len, c) = (a.name as usize, a.len as usize, a.colon as usize);
-            let ans = if c == 0 {
-                Span::default()
-            } else {
-                self.resolve(&raw[at..at + c])?
-            };
-            let skip = if c == 0 { 0 } else { c + 1 };
-            let aname = self.push_raw(at + skip, len - skip);
-            // Uniqueness after resolution (Namespaces in XML 1.0 §6.3).
-            if self.t.nodes[node + 1..]
-                .iter()
-                .any(|n| same_attr(&self.t.buf, (ans, aname), n))
-            {
+            if nattrs == MAX_ATTRS {
                 return None;
             }
+            let skip = if acolon == 0 { 0 } else { acolon + 1 };
+            let aname = self.push_raw(name_at + skip, alen - skip);
+            let start = self.t.buf.len() as u32;
+            i = self.value(i + 1, q)?;
+            let value = Span {
+                start,
+                len: self.t.buf.len() as u32 - start,
+            };
+            // A prefixed attribute's namespace is resolved at the tag's end; until
+            // then its span locates the prefix in the input.
+            let ns = if acolon == 0 {
+                Span::default()
+            } else {
+                prefixed = true;
+                Span {
+                    start: name_at as u32,
+                    len: acolon as u32,
+                }
+            };
             self.t.nodes.push(Node::Attr {
-                ns: ans,
+                ns,
                 name: aname,
-                value: a.value,
+                value,
             });
-        }
+            nattrs += 1;
+        };
+        // `i` is at the tag's `>`.
+        self.finish_start(node, at, colon, nattrs, prefixed)?;
         if empty {
             self.t.close(node);
             self.nbinds = bind_mark;
@@ -325,6 +287,57 @@ impl Whole<'_> {
                 binds: bind_mark as u32,
             };
             self.depth += 1;
+        }
+        Some(i + 1)
+    }
+
+    /// Namespace resolution at the end of a start tag (its declarations now known) and
+    /// attribute uniqueness (Namespaces in XML 1.0 §6.3).
+    fn finish_start(
+        &mut self,
+        node: usize,
+        at: usize,
+        colon: usize,
+        nattrs: usize,
+        prefixed: bool,
+    ) -> Option<()> {
+        let raw = self.raw;
+        let prefix = &raw[at..at + colon];
+        if prefix == b"xmlns" {
+            return None;
+        }
+        let ns = self.resolve(prefix)?;
+        if let Some(Node::Elem {
+            ns: n, attrs: a, ..
+        }) = self.t.nodes.get_mut(node)
+        {
+            *n = ns;
+            *a = nattrs as u32;
+        }
+        let first = node + 1;
+        if prefixed {
+            for k in first..first + nattrs {
+                if let Some(&Node::Attr { ns: p, .. }) = self.t.nodes.get(k)
+                    && p.len > 0
+                {
+                    let (s, l) = (p.start as usize, p.len as usize);
+                    let resolved = self.resolve(&raw[s..s + l])?;
+                    if let Some(Node::Attr { ns, .. }) = self.t.nodes.get_mut(k) {
+                        *ns = resolved;
+                    }
+                }
+            }
+        }
+        for k in first + 1..first + nattrs {
+            let Some(&Node::Attr { ns, name, .. }) = self.t.nodes.get(k) else {
+                continue;
+            };
+            if self.t.nodes[first..k]
+                .iter()
+                .any(|n| same_attr(&self.t.buf, (ns, name), n))
+            {
+                return None;
+            }
         }
         Some(())
     }
@@ -347,7 +360,8 @@ impl Whole<'_> {
         for k in (0..self.nbinds).rev() {
             let b = self.binds[k];
             if b.plen as usize == prefix.len()
-                && &raw[b.prefix as usize..(b.prefix + b.plen) as usize] == prefix
+                && (prefix.is_empty()
+                    || &raw[b.prefix as usize..(b.prefix + b.plen) as usize] == prefix)
             {
                 if let Some(s) = b.span {
                     return Some(s);
@@ -356,6 +370,18 @@ impl Whole<'_> {
                 self.binds[k].span = Some(s);
                 return Some(s);
             }
+        }
+        if prefix.is_empty() {
+            // The stream's default namespace: most elements are in it.
+            if let Some(s) = self.header_default {
+                return Some(s);
+            }
+            let s = match self.header.resolve(b"") {
+                Some(uri) if !uri.is_empty() => self.t.push_bytes(uri),
+                _ => Span::default(),
+            };
+            self.header_default = Some(s);
+            return Some(s);
         }
         let (id, uri) = self.header.resolve_id(prefix)?;
         if uri.is_empty() {
@@ -460,7 +486,7 @@ impl Whole<'_> {
     /// end on character boundaries; the rest of the UTF-8 check is done once on the
     /// whole tree (every other piece of it is ASCII or a whole character, so the tree
     /// is UTF-8 exactly when every run is), and so is the check for U+FFFE and U+FFFF.
-    #[inline]
+    #[inline(always)]
     fn run(&mut self, rest: &[u8], m: usize, high: u8) -> Option<()> {
         if high >= 0x80 {
             if !whole_chars(&rest[..m]) {
@@ -475,6 +501,10 @@ impl Whole<'_> {
     /// Character data from `i` up to the next `<`; returns the offset after that `<`.
     fn text(&mut self, mut i: usize) -> Option<usize> {
         let raw = self.raw;
+        // No text between two tags: the common case.
+        if raw.get(i) == Some(&b'<') {
+            return Some(i + 1);
+        }
         let start = self.t.buf.len();
         loop {
             self.work += 1;
@@ -520,7 +550,7 @@ impl Whole<'_> {
         self.work += 1;
         let o = self.open[self.depth.checked_sub(1)?];
         let (qs, ql) = (o.qname as usize, o.qlen as usize);
-        if raw.get(i..i + ql)? != &raw[qs..qs + ql] {
+        if !same_bytes(raw, i, qs, ql) {
             return None;
         }
         let mut i = i + ql;
@@ -622,6 +652,23 @@ fn name(raw: &[u8], i: usize) -> Option<(usize, usize)> {
             _ => return Some((k, colon)),
         }
     }
+}
+
+/// Whether `raw[a..a + len]` exists and equals `raw[b..b + len]` (`b + len` within
+/// `raw`): names of up to eight bytes are compared as one word, without a `memcmp` call.
+#[inline]
+fn same_bytes(raw: &[u8], a: usize, b: usize, len: usize) -> bool {
+    if len <= 8
+        && let (Some(x), Some(y)) = (
+            raw.get(a..).and_then(<[u8]>::first_chunk::<8>),
+            raw.get(b..).and_then(<[u8]>::first_chunk::<8>),
+        )
+    {
+        let mask = u64::MAX >> (64 - 8 * len.max(1)) as u32;
+        let differ = (u64::from_le_bytes(*x) ^ u64::from_le_bytes(*y)) & mask;
+        return len == 0 || differ == 0;
+    }
+    raw.get(a..a + len) == raw.get(b..b + len)
 }
 
 #[inline]
