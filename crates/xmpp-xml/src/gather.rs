@@ -193,42 +193,87 @@ impl Gather {
         } else {
             (input, false)
         };
+        // One dispatch per byte that matters; the bytes right after `<`, `</` and a
+        // value's opening quote are handled where they are found.
         let mut i = 0;
-        while i < input.len() {
-            let rest = &input[i..];
-            // Skip to the next byte that matters in this state.
-            let found = match self.at {
-                At::Text => find(rest, [b'<'], false),
-                At::Quote(q) => find(rest, [q, b'<'], false),
-                At::End => find(rest, [b'>', b'<'], true),
-                At::Tag { slash: false } => find(rest, [b'>', b'\'', b'"', b'/', b'<'], true),
-                At::Tag { slash: true } | At::Lt | At::EndFirst => Some(0),
+        let r = loop {
+            let Some(rest) = input.get(i..).filter(|r| !r.is_empty()) else {
+                break More;
             };
-            let Some(k) = found else {
-                break;
-            };
-            i += k + 1;
-            let b = rest[k];
             let r = match self.at {
                 At::Text => {
+                    let Some(k) = find(rest, [b'<'], false) else {
+                        break More;
+                    };
+                    i += k + 1;
                     self.at = At::Lt;
-                    More
+                    match input.get(i) {
+                        Some(&b) => {
+                            i += 1;
+                            self.lt(b, max_depth)
+                        }
+                        None => More,
+                    }
                 }
-                At::Quote(q) => self.quote_byte(q, b),
-                At::End => self.end_byte(b, i),
-                At::Tag { slash: false } => self.tag_byte(b),
-                At::Tag { slash: true } => self.after_slash(b, i),
-                At::Lt => self.lt(b, max_depth),
-                At::EndFirst => self.end_first(b),
+                At::Tag { slash: false } => {
+                    let Some(k) = find(rest, [b'>', b'\'', b'"', b'/', b'<'], true) else {
+                        break More;
+                    };
+                    i += k + 1;
+                    let b = rest[k];
+                    if b == b'\'' || b == b'"' {
+                        // The value, up to its closing quote when that is at hand.
+                        match find(&input[i..], [b, b'<'], false) {
+                            Some(v) if input[i + v] == b => i += v + 1,
+                            Some(_) => break GiveUp,
+                            None => {
+                                self.at = At::Quote(b);
+                                break More;
+                            }
+                        }
+                        More
+                    } else {
+                        self.tag_byte(b)
+                    }
+                }
+                At::Quote(q) => {
+                    let Some(k) = find(rest, [q, b'<'], false) else {
+                        break More;
+                    };
+                    i += k + 1;
+                    self.quote_byte(q, rest[k])
+                }
+                At::End => {
+                    let Some(k) = find(rest, [b'>', b'<'], true) else {
+                        break More;
+                    };
+                    i += k + 1;
+                    self.end_byte(rest[k], i)
+                }
+                At::Tag { slash: true } => {
+                    i += 1;
+                    self.after_slash(rest[0], i)
+                }
+                At::Lt => {
+                    i += 1;
+                    self.lt(rest[0], max_depth)
+                }
+                At::EndFirst => {
+                    i += 1;
+                    self.end_first(rest[0])
+                }
             };
-            match r {
-                More => {}
-                Done(n) => {
-                    self.len += n;
-                    return r;
-                }
-                GiveUp => return GiveUp,
+            if r != More {
+                break r;
             }
+        };
+        match r {
+            Done(n) => {
+                self.len += n;
+                return r;
+            }
+            GiveUp => return GiveUp,
+            More => {}
         }
         self.len += input.len();
         if cut { GiveUp } else { More }

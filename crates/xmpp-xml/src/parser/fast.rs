@@ -94,12 +94,19 @@ pub(super) fn scan_words(input: &[u8], lim: usize, a: u8, b: u8, c: u8) -> (usiz
 pub(super) fn append(buf: &mut Vec<u8>, src: &[u8], n: usize) {
     debug_assert!(n <= src.len());
     let len = buf.len();
+    let spare = buf.capacity() - len;
+    // Copies of constant size, kept apart from the general case so that they are
+    // compiled as a few moves.
     if n <= 16
-        && buf.capacity() - len >= 16
+        && spare >= 16
         && let Some(block) = src.first_chunk::<16>()
     {
-        // A copy of constant size, kept apart from the general case so that it is
-        // compiled as a few moves.
+        buf.extend_from_slice(block);
+        buf.truncate(len + n);
+    } else if n <= 32
+        && spare >= 32
+        && let Some(block) = src.first_chunk::<32>()
+    {
         buf.extend_from_slice(block);
         buf.truncate(len + n);
     } else {
@@ -110,14 +117,7 @@ pub(super) fn append(buf: &mut Vec<u8>, src: &[u8], n: usize) {
 /// [`append`] for longer strings, or when `src` or the spare capacity is short.
 #[inline(never)]
 fn append_long(buf: &mut Vec<u8>, src: &[u8], n: usize) {
-    let len = buf.len();
-    if n <= 32
-        && buf.capacity() - len >= 32
-        && let Some(block) = src.first_chunk::<32>()
-    {
-        buf.extend_from_slice(block);
-        buf.truncate(len + n);
-    } else if let Some(s) = src.get(..n) {
+    if let Some(s) = src.get(..n) {
         buf.extend_from_slice(s);
     }
 }

@@ -101,8 +101,9 @@ struct Whole<'a> {
     ncopied: usize,
     /// The stream's default namespace, once copied into the tree.
     header_default: Option<Span>,
-    /// A run with non-ASCII bytes was copied.
-    high: bool,
+    /// Where in the tree runs with non-ASCII bytes were copied (from the first one's
+    /// start to the last one's end; empty when none was).
+    high: (usize, usize),
     work: u64,
 }
 
@@ -125,7 +126,7 @@ impl Parser {
             copied: [(0, Span::default()); 4],
             ncopied: 0,
             header_default: None,
-            high: false,
+            high: (usize::MAX, 0),
             work: 0,
         };
         let len = w.element()?;
@@ -133,7 +134,7 @@ impl Parser {
             mut t, work, high, ..
         } = w;
         // U+FFFE and U+FFFF are UTF-8 (EF BF BE, EF BF BF) but not XML characters.
-        if high && has_nonchar(&t.buf) {
+        if t.buf.get(high.0..high.1).is_some_and(has_nonchar) {
             return None;
         }
         // Trees that take much more memory than their bytes (many tiny elements, long
@@ -492,7 +493,8 @@ impl Whole<'_> {
             if !whole_chars(&rest[..m]) {
                 return None;
             }
-            self.high = true;
+            let at = self.t.buf.len();
+            self.high = (self.high.0.min(at), at + m);
         }
         append(&mut self.t.buf, rest, m);
         Some(())
