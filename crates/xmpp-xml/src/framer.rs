@@ -212,7 +212,16 @@ impl Framer {
                 if let [b] = *data
                     && self.input.len() < self.input.capacity()
                 {
-                    match self.gather.byte(b, self.whole_limit, self.whole_depth) {
+                    // Only a `>` looks at the bytes before it.
+                    let before = if b == b'>' {
+                        self.input.get(self.start..).unwrap_or(&[])
+                    } else {
+                        &[]
+                    };
+                    match self
+                        .gather
+                        .byte(b, before, self.whole_limit, self.whole_depth)
+                    {
                         Scan::More => {
                             self.input.push(b);
                             return 1;
@@ -221,7 +230,7 @@ impl Framer {
                             self.input.push(b);
                             return 1 + self.gathered();
                         }
-                        Scan::GiveUp => {}
+                        Scan::GiveUp => return self.give_up(data),
                     }
                 }
                 return self.feed_gathering(data);
@@ -274,7 +283,7 @@ impl Framer {
         }
         let mut g = Gather::new();
         self.gather_work += 1;
-        match g.scan(&rest[1..], limit, self.whole_depth) {
+        match g.scan(&rest[1..], b"<", limit, self.whole_depth) {
             Scan::More => TopStep::Gather(ws, g),
             Scan::Done(k) if rest.len() < DIRECT_PARSE_BYTES => {
                 match self.parser.element_whole(&rest[..=k]) {
@@ -319,7 +328,10 @@ impl Framer {
             self.start = 0;
         }
         self.gather_work += 1;
-        match self.gather.scan(data, self.whole_limit, self.whole_depth) {
+        match self
+            .gather
+            .scan(data, &self.input, self.whole_limit, self.whole_depth)
+        {
             Scan::More => {
                 let n = self.buffer(data);
                 debug_assert_eq!(n, data.len(), "the gathering bound is within the buffer");
@@ -331,13 +343,18 @@ impl Framer {
                 debug_assert_eq!(n, k);
                 k + self.gathered() + self.buffer(&data[k..])
             }
-            Scan::GiveUp => {
-                self.gathering = false;
-                self.top = false;
-                self.idle = false;
-                self.feed_buffered(data)
-            }
+            Scan::GiveUp => self.give_up(data),
         }
+    }
+
+    /// The gatherer gave up on the element (at a byte of `data`): the general parser
+    /// takes it from its first byte, after what is buffered, with `data`.
+    #[inline(never)]
+    fn give_up(&mut self, data: &[u8]) -> usize {
+        self.gathering = false;
+        self.top = false;
+        self.idle = false;
+        self.feed_buffered(data)
     }
 
     /// The element in `input` is complete: parse it whole, or leave it (and what
