@@ -96,7 +96,7 @@ impl Gather {
                     self.at = At::Lt;
                     More
                 }
-                b'>' => self.gt(&[], before, 1),
+                b'>' => gt(&mut self.depth, &[], before, 1),
                 _ => More,
             },
             At::Lt => self.lt(b, max_depth),
@@ -109,6 +109,61 @@ impl Gather {
                 }
             }
         }
+    }
+
+    /// The common state, in a loop of its own with the depth in a local: from `*i`,
+    /// every `<` and `>` up to the end of `input`, the end of the element, or the
+    /// outermost end tag (then the state is [`At::Last`] and the result `More`).
+    #[inline]
+    fn inside(&mut self, input: &[u8], i: &mut usize, before: &[u8], max_depth: u32) -> Scan {
+        let mut depth = self.depth;
+        let r = loop {
+            let Some(k) = input.get(*i..).and_then(find_angle) else {
+                *i = input.len();
+                break More;
+            };
+            let at = *i + k;
+            *i = at + 1;
+            if input[at] == b'>' {
+                match gt(&mut depth, &input[..at], before, *i) {
+                    More => continue,
+                    r => break r,
+                }
+            }
+            let Some(&b) = input.get(*i) else {
+                self.at = At::Lt;
+                break More;
+            };
+            *i += 1;
+            if b == b'/' {
+                let Some(&c) = input.get(*i) else {
+                    self.at = At::EndFirst;
+                    break More;
+                };
+                *i += 1;
+                let Some(top) = (depth as usize).checked_sub(1) else {
+                    break GiveUp;
+                };
+                if self.open[top] != c {
+                    break GiveUp;
+                }
+                depth -= 1;
+                if depth == 0 {
+                    self.at = At::Last;
+                    break More;
+                }
+            } else if b.is_ascii_alphabetic() || b == b'_' {
+                depth += 1;
+                if depth > max_depth || depth as usize > MAX_DEPTH {
+                    break GiveUp;
+                }
+                self.open[depth as usize - 1] = b;
+            } else {
+                break GiveUp;
+            }
+        };
+        self.depth = depth;
+        r
     }
 
     /// The byte after a `<`.
@@ -147,30 +202,6 @@ impl Gather {
         More
     }
 
-    /// A `>` outside the last end tag, `i` bytes into the piece, after the bytes `head`
-    /// of this piece and `before` of earlier ones: `/>` closes an element; `/`, then
-    /// whitespace, then `>` is an error, which the general parser reports at once.
-    #[inline]
-    fn gt(&mut self, head: &[u8], before: &[u8], i: usize) -> Scan {
-        let last = head.last().or(before.last()).copied().unwrap_or(0);
-        if last == b'/' {
-            self.depth -= 1;
-            if self.depth == 0 {
-                return Done(i);
-            }
-        } else if is_ws(last) {
-            let solid = head
-                .iter()
-                .rev()
-                .chain(before.iter().rev())
-                .find(|&&b| !is_ws(b));
-            if solid == Some(&b'/') {
-                return GiveUp;
-            }
-        }
-        More
-    }
-
     /// Scans `input`, the next bytes of the element, `before` being the bytes of it
     /// before them. `max_len` bounds the element's length and `max_depth` its nesting;
     /// beyond either the scan gives up.
@@ -193,25 +224,7 @@ impl Gather {
                 break More;
             };
             let r = match self.at {
-                At::Inside => {
-                    let Some(k) = find(rest, [b'<', b'>'], false) else {
-                        break More;
-                    };
-                    i += k + 1;
-                    if rest[k] == b'<' {
-                        self.at = At::Lt;
-                        // The byte after `<`, when at hand.
-                        match input.get(i) {
-                            Some(&b) => {
-                                i += 1;
-                                self.lt(b, max_depth)
-                            }
-                            None => More,
-                        }
-                    } else {
-                        self.gt(&input[..i - 1], before, i)
-                    }
-                }
+                At::Inside => self.inside(input, &mut i, before, max_depth),
                 At::Last => {
                     let Some(k) = find(rest, [b'>'], false) else {
                         break More;
@@ -247,33 +260,86 @@ impl Gather {
 
 use Scan::{Done, GiveUp, More};
 
+/// A `>` outside the last end tag, `i` bytes into the piece, after the bytes `head` of
+/// this piece and `before` of earlier ones: `/>` closes an element (one less in
+/// `depth`); `/`, then whitespace, then `>` is an error, which the general parser
+/// reports at once.
+#[inline]
+fn gt(depth: &mut u32, head: &[u8], before: &[u8], i: usize) -> Scan {
+    let last = head.last().or(before.last()).copied().unwrap_or(0);
+    if last == b'/' {
+        *depth -= 1;
+        if *depth == 0 {
+            return Done(i);
+        }
+    } else if is_ws(last) {
+        let solid = head
+            .iter()
+            .rev()
+            .chain(before.iter().rev())
+            .find(|&&b| !is_ws(b));
+        if solid == Some(&b'/') {
+            return GiveUp;
+        }
+    }
+    More
+}
+
+/// Position of the first `<` or `>` in `hay`, eight bytes at a time: they differ only
+/// in bit 1, so setting it leaves one byte value to look for.
+#[inline]
+fn find_angle(hay: &[u8]) -> Option<usize> {
+    first_hit(
+        hay,
+        |w| zero_bytes((w | (LO * 2)) ^ (LO * u64::from(b'>'))),
+        |b| b | 2 == b'>',
+    )
+}
+
 /// Position of the first of the `needles` in `hay` (and, with `high`, of the first byte
 /// of 0x80 or above), eight bytes at a time.
 #[inline]
 pub(crate) fn find<const N: usize>(hay: &[u8], needles: [u8; N], high: bool) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    // The lowest bit of each term is exact (a borrow only spreads above a true hit),
-    // so the lowest bit of their union is too.
-    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
     let pats = needles.map(|n| LO * u64::from(n));
     let top = if high { HI } else { 0 };
+    first_hit(
+        hay,
+        // The lowest bit of each term is exact, so the lowest bit of their union is too.
+        |w| pats.iter().fold(w & top, |h, &p| h | zero_bytes(w ^ p)),
+        |x| needles.contains(&x) || (high && x >= 0x80),
+    )
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Bit 7 of the zero bytes of `v`; the lowest one set is exact (a borrow only spreads
+/// above a true zero byte).
+#[inline]
+fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(LO) & !v & HI
+}
+
+/// Position of the first byte of `hay` that `hits` marks (bit 7 of each such byte of a
+/// little-endian word, the lowest one exact) or, for the last bytes short of a word,
+/// that `hit` accepts.
+#[inline(always)]
+fn first_hit(hay: &[u8], hits: impl Fn(u64) -> u64, hit: impl Fn(u8) -> bool) -> Option<usize> {
     let mut words = hay.chunks_exact(8);
     let mut at = 0;
     for word in &mut words {
         let mut x = [0u8; 8];
         x.copy_from_slice(word);
-        let w = u64::from_le_bytes(x);
-        let hit = pats.iter().fold(w & top, |h, &p| h | zero(w ^ p));
-        if hit != 0 {
-            return Some(at + (hit.trailing_zeros() / 8) as usize);
+        let h = hits(u64::from_le_bytes(x));
+        if h != 0 {
+            return Some(at + (h.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
     words
         .remainder()
         .iter()
-        .position(|&x| needles.contains(&x) || (high && x >= 0x80))
+        .position(|&b| hit(b))
         .map(|k| at + k)
 }
 
@@ -369,5 +435,11 @@ mod tests {
         assert_eq!(find(b"\x80\xbc<", [b'<'], false), Some(2));
         assert_eq!(find(b"ab\x80\xbc<", [b'<'], true), Some(2));
         assert_eq!(find(b"0123456789ab\x80\xbc<", [b'<'], true), Some(12));
+        let angles = b"0123456789abcdef<ghijklmn>pqrstuvwxyz=:;?<";
+        for start in 0..angles.len() {
+            let h = &angles[start..];
+            let want = h.iter().position(|&b| b == b'<' || b == b'>');
+            assert_eq!(find_angle(h), want);
+        }
     }
 }
