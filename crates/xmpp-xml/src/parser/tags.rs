@@ -234,21 +234,8 @@ impl Parser {
         let spare = self.cur.buf.capacity() - self.cur.buf.len();
         let quick = bytes + self.scratch.len() <= spare
             && self.attrs.iter().all(|a| a.colon.is_none() || a.decl);
-        for a in if quick { &[][..] } else { &self.attrs[..] } {
-            if a.decl {
-                continue;
-            }
-            let (p, l) = split_qname(a.name.bytes(&self.scratch), a.colon);
-            bytes += l.len();
-            if !a.tree {
-                bytes += a.value.len as usize;
-            }
-            if !p.is_empty()
-                && let Some(u) = self.ns.resolve(p)
-                && u != uri
-            {
-                bytes += u.len();
-            }
+        if !quick {
+            bytes += self.attr_tree_bytes(uri);
         }
         let (open, qname) = if empty { (0, 0) } else { (1, self.tag.len()) };
         // The common case, checked inline: everything fits as it is.
@@ -257,6 +244,11 @@ impl Parser {
             && self.open.capacity() - self.open.len() >= open
             && self.qnames.capacity() - self.qnames.len() >= qname;
         if !fits {
+            // Growing another buffer may give back the string buffer's spare capacity
+            // (the budget's reclaim): ask for all the bytes the attributes add too.
+            if quick {
+                bytes += self.attr_tree_bytes(uri);
+            }
             self.room_all(&[
                 (Buf::Nodes, 1 + nattrs as usize),
                 (Buf::Text, bytes),
@@ -306,6 +298,30 @@ impl Parser {
         self.brackets = 0;
         Ok(())
     }
+    /// Exactly the bytes [`push_attrs`] adds to the tree's string buffer for the
+    /// current tag's attributes (`uri`: the element's namespace name, shared by
+    /// attributes in it).
+    fn attr_tree_bytes(&self, uri: &[u8]) -> usize {
+        let mut bytes = 0;
+        for a in &self.attrs {
+            if a.decl {
+                continue;
+            }
+            let (p, l) = split_qname(a.name.bytes(&self.scratch), a.colon);
+            bytes += l.len();
+            if !a.tree {
+                bytes += a.value.len as usize;
+            }
+            if !p.is_empty()
+                && let Some(u) = self.ns.resolve(p)
+                && u != uri
+            {
+                bytes += u.len();
+            }
+        }
+        bytes
+    }
+
     pub(super) fn finish_header(
         &mut self,
         ok: bool,
