@@ -204,37 +204,25 @@ impl Framer {
     /// nothing after an error. Frames and errors come out of [`Framer::poll`].
     #[inline]
     pub fn feed(&mut self, data: &[u8]) -> usize {
+        // Gathering implies nothing to parse, no frame pending and no error.
+        if self.gathering {
+            debug_assert!(self.idle && !self.parser.has_frame());
+            // One byte of an element being gathered, the common one inline: a byte that
+            // is neither `<` nor `>` between tags only extends the element.
+            if let [b] = *data
+                && b != b'<'
+                && b != b'>'
+                && self.input.len() < self.input.capacity()
+                && self.gather.extend_inside(self.whole_limit)
+            {
+                self.input.push(b);
+                return 1;
+            }
+            return self.feed_gathering(data);
+        }
         // The common case for small pieces: nothing to parse before them, no frame
         // pending, no error.
         if self.idle && !self.parser.has_frame() {
-            if self.gathering {
-                // One byte of an element being gathered: the gatherer's byte step.
-                if let [b] = *data
-                    && self.input.len() < self.input.capacity()
-                {
-                    // Only a `>` looks at the bytes before it.
-                    let before = if b == b'>' {
-                        self.input.get(self.start..).unwrap_or(&[])
-                    } else {
-                        &[]
-                    };
-                    match self
-                        .gather
-                        .byte(b, before, self.whole_limit, self.whole_depth)
-                    {
-                        Scan::More => {
-                            self.input.push(b);
-                            return 1;
-                        }
-                        Scan::Done(_) => {
-                            self.input.push(b);
-                            return 1 + self.gathered();
-                        }
-                        Scan::GiveUp => return self.give_up(data),
-                    }
-                }
-                return self.feed_gathering(data);
-            }
             debug_assert!(self.input.is_empty() && self.start == 0 && self.error.is_none());
             if self.top {
                 return self.feed_top(data);
@@ -326,6 +314,24 @@ impl Framer {
         if self.start > 0 {
             self.input.drain(..self.start);
             self.start = 0;
+        }
+        if let [b] = *data
+            && self.input.len() < self.input.capacity()
+        {
+            let r = self
+                .gather
+                .byte(b, &self.input, self.whole_limit, self.whole_depth);
+            return match r {
+                Scan::More => {
+                    self.input.push(b);
+                    1
+                }
+                Scan::Done(_) => {
+                    self.input.push(b);
+                    1 + self.gathered()
+                }
+                Scan::GiveUp => self.give_up(data),
+            };
         }
         self.gather_work += 1;
         match self

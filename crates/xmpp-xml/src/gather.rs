@@ -166,6 +166,18 @@ impl Gather {
         r
     }
 
+    /// Takes one byte that is neither `<` nor `>` when it only extends the element
+    /// (between tags, within `max_len`): [`Gather::byte`] would return `More` for it.
+    #[inline]
+    pub(crate) fn extend_inside(&mut self, max_len: usize) -> bool {
+        if self.at == At::Inside && self.len < max_len {
+            self.len += 1;
+            true
+        } else {
+            false
+        }
+    }
+
     /// The byte after a `<`.
     #[inline]
     fn lt(&mut self, b: u8, max_depth: u32) -> Scan {
