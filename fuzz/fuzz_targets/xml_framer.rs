@@ -1,7 +1,8 @@
 //! Fuzz the XML stream framer: arbitrary bytes fed in pieces whose sizes are derived from
 //! the first eight input bytes. Checks: no panic, `feed` never takes more than offered,
 //! the buffered input stays within its limit, the frames and error are identical to a
-//! one-piece run, and every delivered element round-trips through the writer.
+//! one-piece run and to the general incremental parser alone (whole-element parsing
+//! off), and every delivered element round-trips through the writer.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,8 +11,11 @@ use xmpp_xml::{Element, Error, Frame, Framer, Limits};
 const HEADER: &[u8] = b"<stream:stream xmlns='jabber:client' \
     xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>";
 
-fn limits(tight: bool) -> Limits {
-    if tight {
+/// Tight limits (bit 0 of the seed), medium ones (bit 3), or the defaults. The medium set
+/// lets inputs of a few KiB reach the memory budget and elements outgrow the gathering
+/// bound (64 bytes), which the defaults need hundreds of KiB for.
+fn limits(seed: u64) -> Limits {
+    if seed & 1 == 1 {
         let mut l = Limits::pre_auth();
         l.max_element_bytes = 512;
         l.max_depth = 4;
@@ -20,13 +24,28 @@ fn limits(tight: bool) -> Limits {
         l.max_text_bytes = 64;
         l.input_buffer = 100;
         l
+    } else if seed & 8 != 0 {
+        let mut l = Limits::pre_auth();
+        l.max_element_bytes = 1024;
+        l.input_buffer = 64;
+        l
     } else {
         Limits::default()
     }
 }
 
-fn run(pieces: &[&[u8]], limits: Limits) -> (Vec<Frame>, Option<Error>) {
+/// Frames, the error if any, and the bytes of an element still being gathered at the end.
+struct Outcome {
+    frames: Vec<Frame>,
+    error: Option<Error>,
+    gathered: usize,
+}
+
+fn run(pieces: &[&[u8]], limits: Limits, general_only: bool) -> Outcome {
     let mut f = Framer::new(limits);
+    if general_only {
+        f.general_parser_only();
+    }
     let mut frames = Vec::new();
     for piece in pieces {
         let mut rest = *piece;
@@ -52,16 +71,56 @@ fn run(pieces: &[&[u8]], limits: Limits) -> (Vec<Frame>, Option<Error>) {
                     Err(e) => {
                         assert_eq!(f.feed(b"x"), 0);
                         assert!(f.poll().is_none());
-                        return (frames, Some(e));
+                        return Outcome {
+                            frames,
+                            error: Some(e),
+                            gathered: f.gathered_bytes(),
+                        };
                     }
                 }
+            }
+            if general_only {
+                assert_eq!(
+                    f.gathered_bytes(),
+                    0,
+                    "the general parser alone gathers nothing"
+                );
             }
             if rest.is_empty() {
                 break;
             }
         }
     }
-    (frames, None)
+    Outcome {
+        frames,
+        error: None,
+        gathered: f.gathered_bytes(),
+    }
+}
+
+/// The whole-element path agrees with the general parser alone: exactly when no element
+/// is still being gathered; otherwise (an error in the element being gathered is only
+/// reported once it is complete) its frames so far are a prefix of the general parser's
+/// and it has no error that the general parser lacks.
+fn check_against_general(new: &Outcome, general: &Outcome) {
+    if new.gathered == 0 {
+        assert_eq!(
+            new.frames, general.frames,
+            "frames differ from the general parser's"
+        );
+        assert_eq!(
+            new.error, general.error,
+            "error differs from the general parser's"
+        );
+    } else {
+        assert!(
+            general.frames.starts_with(&new.frames),
+            "frames so far are not a prefix of the general parser's"
+        );
+        if new.error.is_some() {
+            assert_eq!(new.error, general.error, "error the general parser lacks");
+        }
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -70,7 +129,6 @@ fuzz_target!(|data: &[u8]| {
     }
     let (seed, data) = data.split_at(8);
     let mut seed = u64::from_le_bytes(seed.try_into().unwrap_or([0; 8]));
-    let tight = seed & 1 == 1;
     // Usually start with a valid stream header so mutations explore stanzas.
     let owned;
     let data = if seed & 6 != 0 {
@@ -79,7 +137,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         data
     };
-    let limits = limits(tight);
+    let limits = limits(seed);
     let mut pieces = Vec::new();
     let mut rest = data;
     while !rest.is_empty() {
@@ -91,10 +149,17 @@ fuzz_target!(|data: &[u8]| {
         pieces.push(a);
         rest = b;
     }
-    let split = run(&pieces, limits);
-    let whole = run(&[data], limits);
-    assert_eq!(split, whole, "result depends on the split");
-    for f in &whole.0 {
+    let split = run(&pieces, limits, false);
+    let whole = run(&[data], limits, false);
+    assert_eq!(
+        (&split.frames, &split.error),
+        (&whole.frames, &whole.error),
+        "result depends on the split"
+    );
+    let general = run(&pieces, limits, true);
+    check_against_general(&split, &general);
+    check_against_general(&whole, &run(&[data], limits, true));
+    for f in &whole.frames {
         if let Frame::Element(e) = f {
             let text = e.to_string();
             let back = Element::parse(text.as_bytes()).expect("written element parses");

@@ -26,6 +26,10 @@ mod tree;
 mod whole;
 
 use budget::Buf;
+
+/// String bytes reserved per expected node when an element starts (a typical stanza
+/// has 12 to 20).
+const BYTES_PER_NODE: usize = 24;
 pub(crate) use budget::SLACK;
 use decl::MAX_DECL;
 use tree::Tree;
@@ -166,10 +170,11 @@ pub(crate) struct Parser {
     pending_close: bool,
     /// `out.is_some() || pending_close`, kept as one flag for the per-byte checks.
     ready: bool,
-    /// Node count and string bytes of the last element delivered (the next element's
-    /// buffers are reserved to that size when it starts).
+    /// Node count of the recent elements (a slowly forgotten maximum): the next
+    /// element's buffers are reserved for that many nodes and [`BYTES_PER_NODE`] string
+    /// bytes per node when it starts. Both parsers build the same nodes, so this does
+    /// not depend on which one parsed an element.
     last_nodes: usize,
-    last_bytes: usize,
     /// Whether unused capacity was reclaimed during the current top-level element.
     reclaimed: bool,
     /// Characters processed since creation (a work counter for growth tests).
@@ -255,7 +260,6 @@ impl Parser {
             pending_close: false,
             ready: false,
             last_nodes: 0,
-            last_bytes: 0,
             reclaimed: false,
             work: 0,
         }
@@ -326,6 +330,22 @@ impl Parser {
             && self.out.is_none()
     }
 
+    /// Counts the nodes of a delivered element into [`Parser::last_nodes`].
+    pub(super) fn remember_nodes(&mut self, n: usize) {
+        self.last_nodes = n.max(self.last_nodes - self.last_nodes / 16);
+    }
+
+    /// At the start of a top-level element: the bookkeeping buffers give back what
+    /// earlier elements grew them to, so that where the memory budget runs out depends
+    /// on this element's bytes only, not on which parser took the ones before (the
+    /// element parser never grows them).
+    fn baseline(&mut self) {
+        self.tag.clear();
+        self.scratch.clear();
+        self.attrs.clear();
+        self.reclaim();
+    }
+
     /// Whether the parser sits inside the stream between top-level elements with nothing
     /// pending, where the next element may be gathered and parsed whole.
     #[inline]
@@ -354,10 +374,9 @@ impl Parser {
     pub(crate) fn element_whole(&mut self, raw: &[u8]) -> Option<usize> {
         debug_assert!(self.at_top());
         let (tree, len, work) = self.parse_whole(raw)?;
-        let (n, b) = (tree.nodes.len(), tree.buf.len());
+        let n = tree.nodes.len();
         let el = tree.into_element()?;
-        self.last_nodes = n.max(self.last_nodes - self.last_nodes / 16);
-        self.last_bytes = b.max(self.last_bytes - self.last_bytes / 16);
+        self.remember_nodes(n);
         self.pos += len as u64;
         self.after_cr = false;
         self.work += work;
@@ -616,9 +635,13 @@ impl Parser {
                         self.in_stanza = true;
                         self.stanza_start = self.char_start;
                         self.reclaimed = false;
+                        self.baseline();
                         // Expect an element like the last one.
                         self.presize(Buf::Nodes, self.last_nodes.next_multiple_of(8));
-                        self.presize(Buf::Text, self.last_bytes.next_multiple_of(64));
+                        self.presize(
+                            Buf::Text,
+                            (self.last_nodes * BYTES_PER_NODE).next_multiple_of(64),
+                        );
                     }
                     self.state = State::Lt;
                 } else if c == u32::from(b'&') {

@@ -418,8 +418,7 @@ impl Parser {
         let mut el = core::mem::take(&mut self.cur);
         // The next element is presized to a slowly forgotten maximum of the recent ones.
         let (n, b) = (el.nodes.len(), el.buf.len());
-        self.last_nodes = n.max(self.last_nodes - self.last_nodes / 16);
-        self.last_bytes = b.max(self.last_bytes - self.last_bytes / 16);
+        self.remember_nodes(n);
         // Give back a large excess.
         if el.nodes.capacity() > 2 * n + 8 {
             el.nodes.shrink_to_fit();

@@ -113,7 +113,7 @@ impl Parser {
     /// (also when `raw` ends before the element does).
     pub(super) fn parse_whole(&self, raw: &[u8]) -> Option<(Tree, usize, u64)> {
         let nodes = self.last_nodes.max(8);
-        let bytes = raw.len().min(self.last_bytes.max(64) + 64);
+        let bytes = raw.len().min(nodes * super::BYTES_PER_NODE + 64);
         let mut w = Whole {
             raw,
             limits: &self.limits,
