@@ -134,6 +134,14 @@ impl Connection {
         self.inner.online && self.inner.life == Life::Open
     }
 
+    /// Whether the stream is open for writing: neither closing (our close tag sent, or
+    /// a stream error) nor closed. Stanzas, bind answers and other writes are refused
+    /// with [`CallError::Closed`] otherwise.
+    #[must_use]
+    pub fn is_open(&self) -> bool {
+        self.inner.life == Life::Open
+    }
+
     /// Whether the connection is over: nothing more will be produced for
     /// [`Connection::poll_transmit`] beyond what is already buffered.
     #[must_use]
