@@ -210,13 +210,13 @@ impl Framer {
             // One byte of an element being gathered, the common one inline: a byte that
             // is neither `<` nor `>` between tags only extends the element.
             if let [b] = *data
-                && b != b'<'
-                && b != b'>'
                 && self.input.len() < self.input.capacity()
-                && self.gather.extend_inside(self.whole_limit)
             {
-                self.input.push(b);
-                return 1;
+                if b != b'<' && b != b'>' && self.gather.extend_inside(self.whole_limit) {
+                    self.input.push(b);
+                    return 1;
+                }
+                return self.gather_byte(b, data);
             }
             return self.feed_gathering(data);
         }
@@ -318,20 +318,7 @@ impl Framer {
         if let [b] = *data
             && self.input.len() < self.input.capacity()
         {
-            let r = self
-                .gather
-                .byte(b, &self.input, self.whole_limit, self.whole_depth);
-            return match r {
-                Scan::More => {
-                    self.input.push(b);
-                    1
-                }
-                Scan::Done(_) => {
-                    self.input.push(b);
-                    1 + self.gathered()
-                }
-                Scan::GiveUp => self.give_up(data),
-            };
+            return self.gather_byte(b, data);
         }
         self.gather_work += 1;
         match self
@@ -361,6 +348,27 @@ impl Framer {
         self.top = false;
         self.idle = false;
         self.feed_buffered(data)
+    }
+
+    /// One byte of the element being gathered (`data` is `[b]`, and the input buffer has
+    /// room for it).
+    #[inline]
+    fn gather_byte(&mut self, b: u8, data: &[u8]) -> usize {
+        let before = self.input.get(self.start..).unwrap_or(&[]);
+        match self
+            .gather
+            .byte(b, before, self.whole_limit, self.whole_depth)
+        {
+            Scan::More => {
+                self.input.push(b);
+                1
+            }
+            Scan::Done(_) => {
+                self.input.push(b);
+                1 + self.gathered()
+            }
+            Scan::GiveUp => self.give_up(data),
+        }
     }
 
     /// The element in `input` is complete: parse it whole, or leave it (and what
