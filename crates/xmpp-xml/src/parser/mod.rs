@@ -179,6 +179,8 @@ pub(crate) struct Parser {
     reclaimed: bool,
     /// Characters processed since creation (a work counter for growth tests).
     work: u64,
+    /// The element parser's stacks.
+    stacks: whole::Stacks,
 }
 
 /// Sizes are kept in `u32` inside trees: cap the byte limits well below that.
@@ -262,6 +264,7 @@ impl Parser {
             last_nodes: 0,
             reclaimed: false,
             work: 0,
+            stacks: whole::Stacks::default(),
         }
     }
 

@@ -50,6 +50,16 @@ static TEXT_RUN: [bool; 256] = {
 static VALUE_RUN_DQ: [bool; 256] = value_run(b'"');
 static VALUE_RUN_SQ: [bool; 256] = value_run(b'\'');
 
+/// The value table for values delimited by `q`.
+#[inline]
+fn quote_table(q: u8) -> &'static [bool; 256] {
+    if q == b'"' {
+        &VALUE_RUN_DQ
+    } else {
+        &VALUE_RUN_SQ
+    }
+}
+
 const fn value_run(q: u8) -> [bool; 256] {
     let mut t = [true; 256];
     let mut i = 0;
@@ -86,18 +96,35 @@ struct Bind {
     span: Option<Span>,
 }
 
+/// The element parser's fixed-size stacks, kept in the parser between elements so that
+/// they are not cleared for each one (every entry is written before it is read).
+#[derive(Debug, Clone)]
+pub(super) struct Stacks {
+    open: [OpenEl; MAX_OPEN],
+    binds: [Bind; MAX_BINDS],
+    /// Header bindings already copied into the tree: (binding identity, span).
+    copied: [(u32, Span); 4],
+}
+
+impl Default for Stacks {
+    fn default() -> Self {
+        Stacks {
+            open: [OpenEl::default(); MAX_OPEN],
+            binds: [Bind::default(); MAX_BINDS],
+            copied: [(0, Span::default()); 4],
+        }
+    }
+}
+
 struct Whole<'a> {
     raw: &'a [u8],
     limits: &'a Limits,
     /// The stream header's bindings.
     header: &'a NsStack,
     t: Tree,
-    open: [OpenEl; MAX_OPEN],
+    stacks: &'a mut Stacks,
     depth: usize,
-    binds: [Bind; MAX_BINDS],
     nbinds: usize,
-    /// Header bindings already copied into the tree: (binding identity, span).
-    copied: [(u32, Span); 4],
     ncopied: usize,
     /// The stream's default namespace, once copied into the tree.
     header_default: Option<Span>,
@@ -111,7 +138,7 @@ impl Parser {
     /// Parses the top-level element at the start of `raw` (from its `<`); returns its
     /// tree, its length and the work done, or `None` to leave it to the general parser
     /// (also when `raw` ends before the element does).
-    pub(super) fn parse_whole(&self, raw: &[u8]) -> Option<(Tree, usize, u64)> {
+    pub(super) fn parse_whole(&mut self, raw: &[u8]) -> Option<(Tree, usize, u64)> {
         let nodes = self.last_nodes.max(8);
         let bytes = raw.len().min(nodes * super::BYTES_PER_NODE + 64);
         let mut w = Whole {
@@ -119,11 +146,9 @@ impl Parser {
             limits: &self.limits,
             header: &self.ns,
             t: Tree::with_capacity(nodes, bytes),
-            open: [OpenEl::default(); MAX_OPEN],
+            stacks: &mut self.stacks,
             depth: 0,
-            binds: [Bind::default(); MAX_BINDS],
             nbinds: 0,
-            copied: [(0, Span::default()); 4],
             ncopied: 0,
             header_default: None,
             high: (usize::MAX, 0),
@@ -183,7 +208,7 @@ impl Whole<'_> {
         if level > limits.max_depth || level > MAX_OPEN {
             return None;
         }
-        if let Some(parent) = self.depth.checked_sub(1).map(|d| &mut self.open[d]) {
+        if let Some(parent) = self.depth.checked_sub(1).map(|d| &mut self.stacks.open[d]) {
             parent.children += 1;
             if parent.children as usize > limits.max_children {
                 return None;
@@ -279,7 +304,7 @@ impl Whole<'_> {
             self.t.close(node);
             self.nbinds = bind_mark;
         } else {
-            self.open[self.depth] = OpenEl {
+            self.stacks.open[self.depth] = OpenEl {
                 qname: at as u32,
                 qlen: qlen as u32,
                 node: node as u32,
@@ -359,7 +384,7 @@ impl Whole<'_> {
     fn resolve(&mut self, prefix: &[u8]) -> Option<Span> {
         let raw = self.raw;
         for k in (0..self.nbinds).rev() {
-            let b = self.binds[k];
+            let b = self.stacks.binds[k];
             if b.plen as usize == prefix.len()
                 && (prefix.is_empty()
                     || &raw[b.prefix as usize..(b.prefix + b.plen) as usize] == prefix)
@@ -368,7 +393,7 @@ impl Whole<'_> {
                     return Some(s);
                 }
                 let s = self.push_raw(b.uri as usize, b.ulen as usize);
-                self.binds[k].span = Some(s);
+                self.stacks.binds[k].span = Some(s);
                 return Some(s);
             }
         }
@@ -388,12 +413,15 @@ impl Whole<'_> {
         if uri.is_empty() {
             return Some(Span::default());
         }
-        if let Some(&(_, s)) = self.copied[..self.ncopied].iter().find(|c| c.0 == id) {
+        if let Some(&(_, s)) = self.stacks.copied[..self.ncopied]
+            .iter()
+            .find(|c| c.0 == id)
+        {
             return Some(s);
         }
         let s = self.t.push_bytes(uri);
-        if self.ncopied < self.copied.len() {
-            self.copied[self.ncopied] = (id, s);
+        if self.ncopied < self.stacks.copied.len() {
+            self.stacks.copied[self.ncopied] = (id, s);
             self.ncopied += 1;
         }
         Some(s)
@@ -413,9 +441,10 @@ impl Whole<'_> {
     ) -> Option<usize> {
         let raw = self.raw;
         let rest = raw.get(i..)?;
-        // Controls and whitespace are refused by the namespace-name check below.
-        let len = find(rest, [q, b'&', b'<'], false)?;
-        if rest[len] != q {
+        // Up to the first quote, `&`, `<` or control, which must be the closing quote
+        // (whitespace is refused by the namespace-name check below).
+        let (len, _) = value_run_len(rest, quote_table(q));
+        if rest.get(len) != Some(&q) {
             return None;
         }
         let uri = &rest[..len];
@@ -426,7 +455,7 @@ impl Whole<'_> {
         };
         let prefix = &raw[prefix_at..prefix_at + plen];
         // Two declarations of the same prefix on one tag.
-        if self.binds[bind_mark..self.nbinds]
+        if self.stacks.binds[bind_mark..self.nbinds]
             .iter()
             .any(|b| &raw[b.prefix as usize..(b.prefix + b.plen) as usize] == prefix)
         {
@@ -441,7 +470,7 @@ impl Whole<'_> {
         if self.header.len() + self.nbinds + 1 > self.limits.max_namespace_decls {
             return None;
         }
-        self.binds[self.nbinds] = Bind {
+        self.stacks.binds[self.nbinds] = Bind {
             prefix: prefix_at as u32,
             plen: plen as u32,
             uri: i as u32,
@@ -458,12 +487,7 @@ impl Whole<'_> {
         let raw = self.raw;
         loop {
             let rest = raw.get(i..)?;
-            let table = if q == b'"' {
-                &VALUE_RUN_DQ
-            } else {
-                &VALUE_RUN_SQ
-            };
-            let (m, high) = plain_run(rest, [q, b'<', b'&'], table);
+            let (m, high) = value_run_len(rest, quote_table(q));
             self.run(rest, m, high)?;
             i += m;
             match *rest.get(m)? {
@@ -533,7 +557,7 @@ impl Whole<'_> {
         }
         let len = self.t.buf.len() - start;
         if len > 0 {
-            let top = self.open.get_mut(self.depth.checked_sub(1)?)?;
+            let top = self.stacks.open.get_mut(self.depth.checked_sub(1)?)?;
             top.text = top.text.saturating_add(len as u32);
             if top.text as usize > self.limits.max_text_bytes {
                 return None;
@@ -550,7 +574,7 @@ impl Whole<'_> {
     fn end_tag(&mut self, i: usize) -> Option<usize> {
         let raw = self.raw;
         self.work += 1;
-        let o = self.open[self.depth.checked_sub(1)?];
+        let o = self.stacks.open[self.depth.checked_sub(1)?];
         let (qs, ql) = (o.qname as usize, o.qlen as usize);
         if !same_bytes(raw, i, qs, ql) {
             return None;
@@ -578,8 +602,14 @@ impl Whole<'_> {
 /// above (bit 7 of the result).
 #[inline]
 fn plain_run(rest: &[u8], [a, b, c]: [u8; 3], table: &[bool; 256]) -> (usize, u8) {
-    let (mut m, wide) = scan_words(rest, rest.len(), a, b, c);
-    let mut high = u8::from(wide) << 7;
+    let (m, wide) = scan_words(rest, rest.len(), a, b, c);
+    table_run(rest, m, u8::from(wide) << 7, table)
+}
+
+/// Extends a run from `m`, one byte at a time, while `table` allows; `high` gathers
+/// bit 7 of the bytes taken.
+#[inline]
+fn table_run(rest: &[u8], mut m: usize, mut high: u8, table: &[bool; 256]) -> (usize, u8) {
     while let Some(&x) = rest.get(m) {
         if !table[x as usize] {
             break;
@@ -588,6 +618,38 @@ fn plain_run(rest: &[u8], [a, b, c]: [u8; 3], table: &[bool; 256]) -> (usize, u8
         m += 1;
     }
     (m, high)
+}
+
+/// [`plain_run`] for attribute values, with a cheaper word test: every byte that ends a
+/// value (a quote, `&`, `<`, a control) is below 0x28 or is `<`, so a word without
+/// such bytes is taken whole, and each one found is looked up in `table` (a space or
+/// the other quote does not end the value: the scan goes on after it).
+#[inline]
+fn value_run_len(rest: &[u8], table: &[bool; 256]) -> (usize, u8) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut m = 0;
+    let mut high = 0u64;
+    while let Some(word) = rest.get(m..).and_then(<[u8]>::first_chunk::<8>) {
+        let w = u64::from_le_bytes(*word);
+        // Bytes below 0x28, and `<`; the lowest bit of each term is exact.
+        let lt = w ^ (LO * u64::from(b'<'));
+        let hit = ((w.wrapping_sub(LO * 0x28) & !w) | (lt.wrapping_sub(LO) & !lt)) & HI;
+        if hit == 0 {
+            high |= w;
+            m += 8;
+            continue;
+        }
+        let k = (hit.trailing_zeros() / 8) as usize;
+        high |= w & ((1u64 << (8 * k)) - 1);
+        m += k;
+        if !table[rest[m] as usize] {
+            return (m, u8::from(high & HI != 0) << 7);
+        }
+        high |= u64::from(rest[m]);
+        m += 1;
+    }
+    table_run(rest, m, u8::from(high & HI != 0) << 7, table)
 }
 
 /// Whether `buf` holds the UTF-8 of U+FFFE or U+FFFF (EF BF BE, EF BF BF).
