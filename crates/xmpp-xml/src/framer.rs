@@ -377,6 +377,11 @@ impl Framer {
     fn gathered(&mut self) -> usize {
         self.gathering = false;
         self.gather_work += 1;
+        // The element is `input[start..]`: what precedes it was parsed already.
+        if self.start > 0 {
+            self.input.drain(..self.start);
+            self.start = 0;
+        }
         if self.parser.element_whole(&self.input).is_some() {
             self.input.clear();
             self.idle = true;

@@ -423,3 +423,28 @@ fn memory_budget_holds_for_attributes_after_a_reclaim() {
     let bound = limits.max_element_bytes + 2048 + 256 + 1024;
     assert!(peak <= bound, "peak {peak} > {bound}");
 }
+
+/// A piece that holds whole elements and the start of the next, then the rest of that
+/// one a byte at a time, with an input buffer grown earlier: the element being
+/// gathered then does not start at the front of the buffer (the element before it is
+/// still there). Found by the differential fuzz target: the one-byte path parsed the
+/// buffer from its front, delivering the element before again and losing this one.
+#[test]
+fn one_byte_pieces_after_a_piece_that_started_an_element() {
+    let mut first = stream_bytes(b"<pad>");
+    first.extend(std::iter::repeat_n(b'x', 2000));
+    first.extend_from_slice(b"</pad>");
+    let second: &[u8] = b"<x/><a x='1'/> <b>";
+    let rest: &[u8] = b"text</b><c/>";
+    for limits in [Limits::default(), Limits::pre_auth()] {
+        let pieces: Vec<&[u8]> = [&first[..], second]
+            .into_iter()
+            .chain(rest.chunks(1))
+            .collect();
+        let (new, gathered) = run_pieces_gathered(pieces.iter().copied(), limits, false);
+        let (general, _) = run_pieces_gathered(pieces.iter().copied(), limits, true);
+        assert_eq!((&new, gathered), (&general, 0));
+        assert_eq!(new.error, None);
+        assert_eq!(new.frames.len(), 6, "header, pad, x, a, b, c");
+    }
+}
