@@ -238,7 +238,7 @@ impl Gather {
             let r = match self.at {
                 At::Inside => self.inside(input, &mut i, before, max_depth),
                 At::Last => {
-                    let Some(k) = find(rest, [b'>'], false) else {
+                    let Some(k) = find(rest, b'>') else {
                         break More;
                     };
                     i += k + 1;
@@ -308,18 +308,11 @@ fn find_angle(hay: &[u8]) -> Option<usize> {
     )
 }
 
-/// Position of the first of the `needles` in `hay` (and, with `high`, of the first byte
-/// of 0x80 or above), eight bytes at a time.
+/// Position of the first `needle` in `hay`, eight bytes at a time.
 #[inline]
-pub(crate) fn find<const N: usize>(hay: &[u8], needles: [u8; N], high: bool) -> Option<usize> {
-    let pats = needles.map(|n| LO * u64::from(n));
-    let top = if high { HI } else { 0 };
-    first_hit(
-        hay,
-        // The lowest bit of each term is exact, so the lowest bit of their union is too.
-        |w| pats.iter().fold(w & top, |h, &p| h | zero_bytes(w ^ p)),
-        |x| needles.contains(&x) || (high && x >= 0x80),
-    )
+pub(crate) fn find(hay: &[u8], needle: u8) -> Option<usize> {
+    let pattern = LO * u64::from(needle);
+    first_hit(hay, |w| zero_bytes(w ^ pattern), |x| x == needle)
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -438,15 +431,11 @@ mod tests {
         let hay = b"0123456789abcdef<ghijklmnopqrstuvwxyz<";
         for start in 0..hay.len() {
             let h = &hay[start..];
-            assert_eq!(find(h, [b'<'], false), h.iter().position(|&b| b == b'<'));
-            assert_eq!(
-                find(h, [b'z', b'<'], false),
-                h.iter().position(|&b| b == b'z' || b == b'<')
-            );
+            assert_eq!(find(h, b'<'), h.iter().position(|&b| b == b'<'));
+            assert_eq!(find(h, b'z'), h.iter().position(|&b| b == b'z'));
         }
-        assert_eq!(find(b"\x80\xbc<", [b'<'], false), Some(2));
-        assert_eq!(find(b"ab\x80\xbc<", [b'<'], true), Some(2));
-        assert_eq!(find(b"0123456789ab\x80\xbc<", [b'<'], true), Some(12));
+        assert_eq!(find(b"\x80\xbc<", b'<'), Some(2));
+        assert_eq!(find(b"0123456789ab\x80\xbc<", b'<'), Some(14));
         let angles = b"0123456789abcdef<ghijklmn>pqrstuvwxyz=:;?<";
         for start in 0..angles.len() {
             let h = &angles[start..];

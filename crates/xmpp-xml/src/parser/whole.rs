@@ -655,7 +655,7 @@ fn value_run_len(rest: &[u8], table: &[bool; 256]) -> (usize, u8) {
 /// Whether `buf` holds the UTF-8 of U+FFFE or U+FFFF (EF BF BE, EF BF BF).
 fn has_nonchar(buf: &[u8]) -> bool {
     let mut rest = buf;
-    while let Some(k) = find(rest, [0xEF], false) {
+    while let Some(k) = find(rest, 0xEF) {
         if let Some(&[0xBF, 0xBE | 0xBF]) = rest.get(k + 1..k + 3) {
             return true;
         }
