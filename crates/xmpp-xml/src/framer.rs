@@ -123,6 +123,12 @@ pub struct Framer {
     /// `input[start..]` is the start of a top-level element, scanned by `gather`.
     gathering: bool,
     gather: Gather,
+    /// While gathering and [`Gather::takes_plain_bytes`]: `input` may grow to this
+    /// length (within the gathering bound and the buffer's capacity) by one-byte pieces
+    /// other than `<` and `>` without any other check, because they only extend the
+    /// element. Zero otherwise; set by [`Framer::plain_end`] after every change of the
+    /// gathering state, the buffer or the limits.
+    plain_end: usize,
     /// The parser is between top-level elements: the next one is gathered.
     top: bool,
     /// Whether elements are gathered and parsed whole at all.
@@ -178,6 +184,7 @@ impl Framer {
             idle: true,
             gathering: false,
             gather: Gather::default(),
+            plain_end: 0,
             top: false,
             whole: true,
             gather_work: 0,
@@ -195,6 +202,7 @@ impl Framer {
         self.top = false;
         if self.gathering {
             self.gathering = false;
+            self.plain_end = 0;
             self.idle = false;
         }
     }
@@ -204,18 +212,24 @@ impl Framer {
     /// nothing after an error. Frames and errors come out of [`Framer::poll`].
     #[inline]
     pub fn feed(&mut self, data: &[u8]) -> usize {
+        debug_assert!(self.plain_end == 0 || self.plain_end == self.plain_end());
+        // The commonest one-byte piece, inline and with one check of the state: a byte of
+        // an element being gathered, neither `<` nor `>`, between tags. (`<` and `>`
+        // differ only in bit 1.) Everything else is out of line, which keeps the
+        // caller's loop small enough for its variables to stay in registers.
+        if let [b] = *data
+            && self.input.len() < self.plain_end
+            && b | 2 != b'>'
+        {
+            self.input.push(b);
+            return 1;
+        }
         // Gathering implies nothing to parse, no frame pending and no error.
         if self.gathering {
             debug_assert!(self.idle && !self.parser.has_frame());
-            // One byte of an element being gathered, the common one inline: a byte that
-            // is neither `<` nor `>` between tags only extends the element.
             if let [b] = *data
                 && self.input.len() < self.input.capacity()
             {
-                if b != b'<' && b != b'>' && self.gather.extend_inside(self.whole_limit) {
-                    self.input.push(b);
-                    return 1;
-                }
                 return self.gather_byte(b, data);
             }
             return self.feed_gathering(data);
@@ -235,6 +249,18 @@ impl Framer {
             };
         }
         self.feed_buffered(data)
+    }
+
+    /// What [`Framer::plain_end`] is in the present state.
+    #[inline]
+    fn plain_end(&self) -> usize {
+        if self.gathering && self.gather.takes_plain_bytes() {
+            self.input
+                .capacity()
+                .min(self.start.saturating_add(self.whole_limit))
+        } else {
+            0
+        }
     }
 
     /// The longest element gathered and parsed whole, and the deepest.
@@ -294,6 +320,7 @@ impl Framer {
                 let n = ws + self.buffer(&data[ws..]);
                 self.gathering = true;
                 self.gather = g;
+                self.plain_end = self.plain_end();
                 self.idle = true;
                 n
             }
@@ -328,6 +355,7 @@ impl Framer {
             Scan::More => {
                 let n = self.buffer(data);
                 debug_assert_eq!(n, data.len(), "the gathering bound is within the buffer");
+                self.plain_end = self.plain_end();
                 self.idle = true;
                 n
             }
@@ -345,6 +373,7 @@ impl Framer {
     #[inline(never)]
     fn give_up(&mut self, data: &[u8]) -> usize {
         self.gathering = false;
+        self.plain_end = 0;
         self.top = false;
         self.idle = false;
         self.feed_buffered(data)
@@ -361,6 +390,7 @@ impl Framer {
         {
             Scan::More => {
                 self.input.push(b);
+                self.plain_end = self.plain_end();
                 1
             }
             Scan::Done(_) => {
@@ -376,6 +406,7 @@ impl Framer {
     #[inline(never)]
     fn gathered(&mut self) -> usize {
         self.gathering = false;
+        self.plain_end = 0;
         self.gather_work += 1;
         // The element is `input[start..]`: what precedes it was parsed already.
         if self.start > 0 {
@@ -486,6 +517,7 @@ impl Framer {
                     self.start += ws;
                     self.gathering = true;
                     self.gather = g;
+                    self.plain_end = self.plain_end();
                     self.idle = true;
                     return None;
                 }
@@ -558,6 +590,7 @@ impl Framer {
         self.input.clear();
         self.start = 0;
         self.gathering = false;
+        self.plain_end = 0;
         self.top = false;
         self.idle = self.error.is_none();
     }
@@ -579,6 +612,7 @@ impl Framer {
     pub fn set_limits(&mut self, limits: Limits) {
         self.parser.set_limits(limits);
         (self.whole_limit, self.whole_depth) = Self::whole_bounds(self.parser.limits());
+        self.plain_end = self.plain_end();
     }
 
     /// Heap bytes the framer holds right now (buffer capacities; a frame not yet polled
