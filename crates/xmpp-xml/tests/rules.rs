@@ -429,6 +429,11 @@ fn duplicate_attributes() {
     );
     // Same local name, different namespaces: fine.
     ok(&stream("<a xmlns:p='u' b='1' p:b='2'/>"));
+    // Distinct one-letter names that the element parser's quick check cannot tell
+    // apart (its hash of the first and last bytes and the length collides), so it
+    // compares every pair.
+    ok(&stream("<a c='1' e='2' g='3'/>"));
+    fails(&stream("<a c='1' e='2' c='3'/>"), Condition::NotWellFormed);
 }
 
 #[test]

@@ -83,6 +83,8 @@ struct OpenEl {
     text: u32,
     /// Declarations in scope when the element started.
     binds: u32,
+    /// [`Whole::default`] when the element started.
+    default: u32,
 }
 
 /// A namespace declaration inside the element: prefix and namespace name in the input,
@@ -125,6 +127,9 @@ struct Whole<'a> {
     stacks: &'a mut Stacks,
     depth: usize,
     nbinds: usize,
+    /// The innermost default namespace declaration in scope: its index in `binds` plus
+    /// one, or 0 for the stream's default namespace.
+    default: usize,
     ncopied: usize,
     /// The stream's default namespace, once copied into the tree.
     header_default: Option<Span>,
@@ -149,6 +154,7 @@ impl Parser {
             stacks: &mut self.stacks,
             depth: 0,
             nbinds: 0,
+            default: 0,
             ncopied: 0,
             header_default: None,
             high: (usize::MAX, 0),
@@ -215,6 +221,7 @@ impl Whole<'_> {
             }
         }
         let bind_mark = self.nbinds;
+        let default_mark = self.default;
         // The element node first, its namespace filled in once the tag's declarations
         // are known; the attribute nodes follow as they are read.
         let node = self.t.nodes.len();
@@ -229,6 +236,11 @@ impl Whole<'_> {
         let mut i = at + qlen;
         let mut count = 0usize;
         let mut nattrs = 0usize;
+        // Attribute uniqueness: names in no namespace are hashed into a 64-bit set as they
+        // are read, and every pair is compared at the tag's end only when two of them
+        // share a hash or some attribute is prefixed.
+        let mut seen = 0u64;
+        let mut check_all = false;
         let mut prefixed = false;
         let empty = loop {
             match *raw.get(i)? {
@@ -283,6 +295,9 @@ impl Whole<'_> {
             // A prefixed attribute's namespace is resolved at the tag's end; until
             // then its span locates the prefix in the input.
             let ns = if acolon == 0 {
+                let bit = 1u64 << (name_hash(raw, name_at, alen) & 63);
+                check_all |= seen & bit != 0;
+                seen |= bit;
                 Span::default()
             } else {
                 prefixed = true;
@@ -299,10 +314,11 @@ impl Whole<'_> {
             nattrs += 1;
         };
         // `i` is at the tag's `>`.
-        self.finish_start(node, at, colon, nattrs, prefixed)?;
+        self.finish_start(node, at, colon, nattrs, prefixed, check_all || prefixed)?;
         if empty {
             self.t.close(node);
             self.nbinds = bind_mark;
+            self.default = default_mark;
         } else {
             self.stacks.open[self.depth] = OpenEl {
                 qname: at as u32,
@@ -311,14 +327,16 @@ impl Whole<'_> {
                 children: 0,
                 text: 0,
                 binds: bind_mark as u32,
+                default: default_mark as u32,
             };
             self.depth += 1;
         }
         Some(i + 1)
     }
 
-    /// Namespace resolution at the end of a start tag (its declarations now known) and
-    /// attribute uniqueness (Namespaces in XML 1.0 §6.3).
+    /// Namespace resolution at the end of a start tag (its declarations now known) and,
+    /// when `check_all`, attribute uniqueness (Namespaces in XML 1.0 §6.3; the start
+    /// tag has checked it otherwise).
     fn finish_start(
         &mut self,
         node: usize,
@@ -326,13 +344,18 @@ impl Whole<'_> {
         colon: usize,
         nattrs: usize,
         prefixed: bool,
+        check_all: bool,
     ) -> Option<()> {
         let raw = self.raw;
-        let prefix = &raw[at..at + colon];
-        if prefix == b"xmlns" {
-            return None;
-        }
-        let ns = self.resolve(prefix)?;
+        let ns = if colon == 0 {
+            self.default_namespace()
+        } else {
+            let prefix = &raw[at..at + colon];
+            if prefix == b"xmlns" {
+                return None;
+            }
+            self.resolve(prefix)?
+        };
         if let Some(Node::Elem {
             ns: n, attrs: a, ..
         }) = self.t.nodes.get_mut(node)
@@ -353,6 +376,9 @@ impl Whole<'_> {
                     }
                 }
             }
+        }
+        if !check_all {
+            return Some(());
         }
         for k in first + 1..first + nattrs {
             let Some(&Node::Attr { ns, name, .. }) = self.t.nodes.get(k) else {
@@ -379,35 +405,49 @@ impl Whole<'_> {
         }
     }
 
-    /// The span in the tree of the namespace bound to `prefix` (`""`: the default
-    /// namespace), copied there on first use; `None` for an undeclared prefix.
+    /// The span in the tree of the default namespace in scope, copied there on first
+    /// use.
+    #[inline]
+    fn default_namespace(&mut self) -> Span {
+        if let Some(k) = self.default.checked_sub(1) {
+            return self.bound(k);
+        }
+        // The stream's default namespace: most elements are in it.
+        if let Some(s) = self.header_default {
+            return s;
+        }
+        let s = match self.header.resolve(b"") {
+            Some(uri) if !uri.is_empty() => self.t.push_bytes(uri),
+            _ => Span::default(),
+        };
+        self.header_default = Some(s);
+        s
+    }
+
+    /// The span in the tree of the namespace name of declaration `k` of this element,
+    /// copied there on first use.
+    #[inline]
+    fn bound(&mut self, k: usize) -> Span {
+        let b = self.stacks.binds[k];
+        if let Some(s) = b.span {
+            return s;
+        }
+        let s = self.push_raw(b.uri as usize, b.ulen as usize);
+        self.stacks.binds[k].span = Some(s);
+        s
+    }
+
+    /// The span in the tree of the namespace bound to `prefix` (not empty), copied there
+    /// on first use; `None` for an undeclared prefix.
     fn resolve(&mut self, prefix: &[u8]) -> Option<Span> {
         let raw = self.raw;
         for k in (0..self.nbinds).rev() {
             let b = self.stacks.binds[k];
             if b.plen as usize == prefix.len()
-                && (prefix.is_empty()
-                    || &raw[b.prefix as usize..(b.prefix + b.plen) as usize] == prefix)
+                && &raw[b.prefix as usize..(b.prefix + b.plen) as usize] == prefix
             {
-                if let Some(s) = b.span {
-                    return Some(s);
-                }
-                let s = self.push_raw(b.uri as usize, b.ulen as usize);
-                self.stacks.binds[k].span = Some(s);
-                return Some(s);
+                return Some(self.bound(k));
             }
-        }
-        if prefix.is_empty() {
-            // The stream's default namespace: most elements are in it.
-            if let Some(s) = self.header_default {
-                return Some(s);
-            }
-            let s = match self.header.resolve(b"") {
-                Some(uri) if !uri.is_empty() => self.t.push_bytes(uri),
-                _ => Span::default(),
-            };
-            self.header_default = Some(s);
-            return Some(s);
         }
         let (id, uri) = self.header.resolve_id(prefix)?;
         if uri.is_empty() {
@@ -478,6 +518,9 @@ impl Whole<'_> {
             span: None,
         };
         self.nbinds += 1;
+        if plen == 0 {
+            self.default = self.nbinds;
+        }
         Some(i + len + 1)
     }
 
@@ -591,6 +634,7 @@ impl Whole<'_> {
         }
         self.t.close(o.node as usize);
         self.nbinds = o.binds as usize;
+        self.default = o.default as usize;
         self.depth -= 1;
         Some(i + 1)
     }
@@ -716,6 +760,15 @@ fn name(raw: &[u8], i: usize) -> Option<(usize, usize)> {
             _ => return Some((k, colon)),
         }
     }
+}
+
+/// A hash of the name `raw[at..at + len]` (not empty) from its first and last bytes and
+/// its length: different for most pairs of attribute names on one tag.
+#[inline]
+fn name_hash(raw: &[u8], at: usize, len: usize) -> u32 {
+    let first = raw.get(at).copied().unwrap_or(0);
+    let last = raw.get(at + len - 1).copied().unwrap_or(0);
+    u32::from(first) * 31 + u32::from(last) + len as u32
 }
 
 /// Whether `raw[a..a + len]` exists and equals `raw[b..b + len]` (`b + len` within
