@@ -72,6 +72,17 @@ impl NsStack {
     /// scope at once (an empty element's): `Ok(true)` when `declare` would push a
     /// binding, `Ok(false)` for the built-in `xml` prefix it accepts without one.
     pub(crate) fn check(prefix: &[u8], uri: &[u8]) -> Result<bool, DeclError> {
+        let plain = Self::check_names(prefix, uri)?;
+        if !crate::chars::is_namespace_name_bytes(uri) {
+            return Err("namespace name contains whitespace or control characters");
+        }
+        Ok(plain)
+    }
+
+    /// [`NsStack::check`] but for the characters of the namespace name, for callers
+    /// that have checked them.
+    #[inline]
+    pub(crate) fn check_names(prefix: &[u8], uri: &[u8]) -> Result<bool, DeclError> {
         if prefix == b"xmlns" {
             return Err("the xmlns prefix cannot be declared");
         }
@@ -87,9 +98,6 @@ impl NsStack {
         }
         if !prefix.is_empty() && uri.is_empty() {
             return Err("a prefix cannot be bound to the empty namespace");
-        }
-        if !crate::chars::is_namespace_name_bytes(uri) {
-            return Err("namespace name contains whitespace or control characters");
         }
         Ok(true)
     }

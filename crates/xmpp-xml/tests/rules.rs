@@ -501,12 +501,15 @@ fn namespace_declaration_rules() {
         "<a xmlns='urn: x'/>",
         "<a xmlns='urn:\tx'/>",
         "<a xmlns:p='urn:&#x85;'/>",
+        "<a xmlns='urn:\u{7F}x'/>",
+        "<a xmlns:p='urn:x\u{85}'/>",
     ] {
         fails(&stream(bad), Condition::NotWellFormed);
     }
     ok(&stream(
         "<a xmlns:xml='http://www.w3.org/XML/1998/namespace'/>",
     ));
+    ok(&stream("<a xmlns='urn:caf\u{E9}:\u{1F600}'/>"));
     fails(
         b"<stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='a b'>",
         Condition::InvalidNamespace,

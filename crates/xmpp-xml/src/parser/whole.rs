@@ -481,9 +481,10 @@ impl Whole<'_> {
     ) -> Option<usize> {
         let raw = self.raw;
         let rest = raw.get(i..)?;
-        // Up to the first quote, `&`, `<` or control, which must be the closing quote
-        // (whitespace is refused by the namespace-name check below).
-        let (len, _) = value_run_len(rest, quote_table(q));
+        // Printable ASCII up to the closing quote. Anything else in a namespace name
+        // (whitespace and controls, which are errors, references, non-ASCII characters)
+        // is left to the general parser.
+        let len = printable_run_len(rest, q);
         if rest.get(len) != Some(&q) {
             return None;
         }
@@ -504,7 +505,7 @@ impl Whole<'_> {
         // `Ok(false)` is `xmlns:xml` with its own namespace: accepted without a binding,
         // which the duplicate check above would not see; rare, so left to the general
         // parser.
-        if NsStack::check(prefix, uri) != Ok(true) || self.nbinds == MAX_BINDS {
+        if NsStack::check_names(prefix, uri) != Ok(true) || self.nbinds == MAX_BINDS {
             return None;
         }
         if self.header.len() + self.nbinds + 1 > self.limits.max_namespace_decls {
@@ -696,6 +697,36 @@ fn value_run_len(rest: &[u8], table: &[bool; 256]) -> (usize, u8) {
     table_run(rest, m, u8::from(high & HI != 0) << 7, table)
 }
 
+/// Length of the run at the start of `rest` of printable ASCII (0x21 to 0x7E) other
+/// than `q`, `<` and `&`, eight bytes at a time.
+#[inline]
+fn printable_run_len(rest: &[u8], q: u8) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(LO) & !v;
+    let mut m = 0;
+    while let Some(word) = rest.get(m..).and_then(<[u8]>::first_chunk::<8>) {
+        let w = u64::from_le_bytes(*word);
+        // Below 0x21 (a borrow), 0x80 and above (bit 7), 0x7F (a carry into bit 7);
+        // borrows and carries only run upwards from a byte that is itself a stop, so
+        // the lowest bit is exact.
+        let outside = (w.wrapping_sub(LO * 0x21) & !w) | w | w.wrapping_add(LO);
+        let stops = (outside
+            | zero(w ^ (LO * u64::from(q)))
+            | zero(w ^ (LO * u64::from(b'<')))
+            | zero(w ^ (LO * u64::from(b'&'))))
+            & HI;
+        if stops != 0 {
+            return m + (stops.trailing_zeros() / 8) as usize;
+        }
+        m += 8;
+    }
+    m + rest[m..]
+        .iter()
+        .take_while(|&&b| (0x21..0x7F).contains(&b) && b != q && b != b'<' && b != b'&')
+        .count()
+}
+
 /// Whether `buf` holds the UTF-8 of U+FFFE or U+FFFF (EF BF BE, EF BF BF).
 fn has_nonchar(buf: &[u8]) -> bool {
     let mut rest = buf;
@@ -825,5 +856,29 @@ fn reference(rest: &[u8]) -> Option<(u32, usize)> {
 fn push_char(buf: &mut alloc::vec::Vec<u8>, c: u32) {
     if let Some(ch) = char::from_u32(c) {
         buf.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_run_stops_where_a_byte_test_does() {
+        let stop = |b: u8, q: u8| !(0x21..0x7F).contains(&b) || b == q || b == b'<' || b == b'&';
+        let clean = b"urn:xmpp:example:0123456789/'x'";
+        for bad in [0x00, 0x09, 0x20, b'<', b'&', b'"', 0x7F, 0x80, 0xC3, 0xFF] {
+            for at in 0..clean.len() {
+                let mut input = clean.to_vec();
+                input[at] = bad;
+                for q in [b'"', b'\''] {
+                    for from in 0..input.len() {
+                        let rest = &input[from..];
+                        let want = rest.iter().position(|&b| stop(b, q)).unwrap_or(rest.len());
+                        assert_eq!(printable_run_len(rest, q), want, "{rest:?}");
+                    }
+                }
+            }
+        }
     }
 }
