@@ -97,6 +97,7 @@ impl Parser {
             + self.open.capacity() * size_of::<Open>()
             + self.qnames.capacity()
             + self.ns.memory_in_use()
+            + self.whole_buf.capacity()
     }
 
     /// The budget: `max_element_bytes` plus [`SLACK`].
@@ -205,5 +206,6 @@ impl Parser {
         self.qnames.shrink_to_fit();
         self.ns.buf.shrink_to_fit();
         self.ns.bindings.shrink_to_fit();
+        self.whole_buf.shrink_to_fit();
     }
 }

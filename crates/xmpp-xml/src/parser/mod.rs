@@ -181,6 +181,11 @@ pub(crate) struct Parser {
     work: u64,
     /// The element parser's stacks.
     stacks: whole::Stacks,
+    /// The element parser's string bytes, kept between elements (empty); each element
+    /// gets an exactly sized copy once they are checked. Counted in [`Parser::held`]
+    /// and given back by [`Parser::reclaim`], so the general parser's budget never
+    /// sees it.
+    whole_buf: Vec<u8>,
 }
 
 /// Sizes are kept in `u32` inside trees: cap the byte limits well below that.
@@ -265,6 +270,7 @@ impl Parser {
             reclaimed: false,
             work: 0,
             stacks: whole::Stacks::default(),
+            whole_buf: Vec::new(),
         }
     }
 
@@ -376,10 +382,8 @@ impl Parser {
     /// to [`Parser::run`] (also when `raw` ends before the element does).
     pub(crate) fn element_whole(&mut self, raw: &[u8]) -> Option<usize> {
         debug_assert!(self.at_top());
-        let (tree, len, work) = self.parse_whole(raw)?;
-        let n = tree.nodes.len();
-        let el = tree.into_element()?;
-        self.remember_nodes(n);
+        let (el, len, work) = self.parse_whole(raw)?;
+        self.remember_nodes(el.nodes.len());
         self.pos += len as u64;
         self.after_cr = false;
         self.work += work;

@@ -17,7 +17,10 @@ use super::fast::{NAME_ASCII, append, predefined_ref, scan_words};
 use super::tags::same_attr;
 use super::{Parser, Tree};
 use crate::chars::is_char;
-use crate::element::{Node, Span};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::element::{Element, Node, Span};
 use crate::gather::find;
 use crate::limits::Limits;
 use crate::namespaces::NsStack;
@@ -140,17 +143,21 @@ struct Whole<'a> {
 }
 
 impl Parser {
-    /// Parses the top-level element at the start of `raw` (from its `<`); returns its
-    /// tree, its length and the work done, or `None` to leave it to the general parser
-    /// (also when `raw` ends before the element does).
-    pub(super) fn parse_whole(&mut self, raw: &[u8]) -> Option<(Tree, usize, u64)> {
+    /// Parses the top-level element at the start of `raw` (from its `<`); returns it,
+    /// its length and the work done, or `None` to leave it to the general parser (also
+    /// when `raw` ends before the element does).
+    pub(super) fn parse_whole(&mut self, raw: &[u8]) -> Option<(Element, usize, u64)> {
         let nodes = self.last_nodes.max(8);
-        let bytes = raw.len().min(nodes * super::BYTES_PER_NODE + 64);
+        let mut buf = core::mem::take(&mut self.whole_buf);
+        buf.reserve(raw.len());
         let mut w = Whole {
             raw,
             limits: &self.limits,
             header: &self.ns,
-            t: Tree::with_capacity(nodes, bytes),
+            t: Tree {
+                nodes: Vec::with_capacity(nodes),
+                buf,
+            },
             stacks: &mut self.stacks,
             depth: 0,
             nbinds: 0,
@@ -160,28 +167,52 @@ impl Parser {
             high: (usize::MAX, 0),
             work: 0,
         };
-        let len = w.element()?;
-        let Whole {
-            mut t, work, high, ..
-        } = w;
+        let len = w.element();
+        let Whole { t, work, high, .. } = w;
+        let Tree { nodes, mut buf } = t;
+        let el = len.and_then(|len| {
+            let el = self.finish_whole(nodes, &buf, high)?;
+            Some((el, len, work))
+        });
+        // The scratch buffer is kept, unless an element grew it past what a tree the
+        // element parser takes may hold.
+        buf.clear();
+        if buf.capacity() <= self.limits.max_element_bytes / 8 {
+            self.whole_buf = buf;
+        }
+        el
+    }
+
+    /// The element parsed whole, from its nodes and string bytes: `None` when the
+    /// bytes hold U+FFFE or U+FFFF or are not UTF-8, or when the tree is too large for
+    /// the element parser.
+    fn finish_whole(
+        &self,
+        mut nodes: Vec<Node>,
+        buf: &[u8],
+        high: (usize, usize),
+    ) -> Option<Element> {
         // U+FFFE and U+FFFF are UTF-8 (EF BF BE, EF BF BF) but not XML characters.
-        if t.buf.get(high.0..high.1).is_some_and(has_nonchar) {
+        if buf.get(high.0..high.1).is_some_and(has_nonchar) {
             return None;
         }
         // Trees that take much more memory than their bytes (many tiny elements, long
         // namespace names) are left to the general parser's memory accounting.
-        let held = t.nodes.len() * size_of::<Node>() + t.buf.len();
+        let held = nodes.len() * size_of::<Node>() + buf.len();
         if held > self.limits.max_element_bytes / 8 {
             return None;
         }
         // Give back a large excess, as the general parser does.
-        if t.nodes.capacity() > 2 * t.nodes.len() + 8 {
-            t.nodes.shrink_to_fit();
+        if nodes.capacity() > 2 * nodes.len() + 8 {
+            nodes.shrink_to_fit();
         }
-        if t.buf.capacity() > 2 * t.buf.len() + 256 {
-            t.buf.shrink_to_fit();
-        }
-        Some((t, len, work))
+        // The one UTF-8 check of the element's strings (SIMD where the CPU has it),
+        // then an exactly sized copy: the element's second and last allocation.
+        let text = simdutf8::basic::from_utf8(buf).ok()?;
+        Some(Element {
+            nodes,
+            buf: String::from(text),
+        })
     }
 }
 
