@@ -224,6 +224,21 @@ impl Framer {
             self.input.push(b);
             return 1;
         }
+        // The other bytes of an element being gathered one at a time: `<`, `>`, and
+        // the bytes right after `<` and `</`.
+        if let [b] = *data
+            && self.gathering
+            && self.input.len() < self.input.capacity()
+        {
+            return self.gather_byte(b, data);
+        }
+        self.feed_more(data)
+    }
+
+    /// [`Framer::feed`] but for its inline case: out of line, so that the caller's loop
+    /// around `feed` stays small wherever it is compiled.
+    #[inline(never)]
+    fn feed_more(&mut self, data: &[u8]) -> usize {
         // Gathering implies nothing to parse, no frame pending and no error.
         if self.gathering {
             debug_assert!(self.idle && !self.parser.has_frame());
@@ -381,7 +396,7 @@ impl Framer {
 
     /// One byte of the element being gathered (`data` is `[b]`, and the input buffer has
     /// room for it).
-    #[inline]
+    #[inline(never)]
     fn gather_byte(&mut self, b: u8, data: &[u8]) -> usize {
         let before = self.input.get(self.start..).unwrap_or(&[]);
         match self
