@@ -5,11 +5,12 @@
 //! ```text
 //! cargo build --release -p xmpp-xml --example framer-profile
 //! valgrind --tool=callgrind --dump-instr=no --toggle-collect='*frame_all*' \
-//!     target/release/examples/framer-profile PIECE [MIB]
+//!     target/release/examples/framer-profile PIECE [MIB [ROUNDS]]
 //! ```
 //!
 //! `PIECE` is the piece size in bytes (`0` for the whole input in one `feed`), `MIB`
-//! the input size in MiB (default 1). Instructions per byte are the collected total
+//! the input size in MiB (default 1), `ROUNDS` how many times the stream is framed
+//! (default 1; more make a sampling profiler's picture mostly framing). Instructions per byte are the collected total
 //! divided by the printed input size. Run natively, it also prints the throughput of
 //! the one framing run (a quick, noisy check; the benchmark is the measure).
 #![allow(missing_docs)]
@@ -49,10 +50,14 @@ fn frame_all(data: &[u8], piece: usize) -> usize {
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(piece) = args.next().and_then(|a| a.parse::<usize>().ok()) else {
-        eprintln!("usage: framer-profile PIECE [MIB]  (PIECE 0 = whole input)");
+        eprintln!("usage: framer-profile PIECE [MIB [ROUNDS]]  (PIECE 0 = whole input)");
         return ExitCode::FAILURE;
     };
     let mib = args
+        .next()
+        .and_then(|a| a.parse::<usize>().ok())
+        .unwrap_or(1);
+    let rounds = args
         .next()
         .and_then(|a| a.parse::<usize>().ok())
         .unwrap_or(1);
@@ -63,8 +68,11 @@ fn main() -> ExitCode {
         reason = "an example, not the library: timing one run is its job"
     )]
     let started = std::time::Instant::now();
-    let n = frame_all(&data, piece);
-    let took = started.elapsed();
+    let mut n = 0;
+    for _ in 0..rounds.max(1) {
+        n = frame_all(&data, piece);
+    }
+    let took = started.elapsed() / u32::try_from(rounds.max(1)).unwrap_or(u32::MAX);
     assert_eq!(n, stanzas, "every stanza framed");
     println!(
         "input: {} bytes, {stanzas} stanzas, piece {piece}: {:.1} MiB/s",
