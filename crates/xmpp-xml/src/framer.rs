@@ -239,14 +239,10 @@ impl Framer {
     /// around `feed` stays small wherever it is compiled.
     #[inline(never)]
     fn feed_more(&mut self, data: &[u8]) -> usize {
-        // Gathering implies nothing to parse, no frame pending and no error.
+        // Gathering implies nothing to parse, no frame pending and no error. (`feed` has
+        // taken the single bytes that fit in the buffer.)
         if self.gathering {
             debug_assert!(self.idle && !self.parser.has_frame());
-            if let [b] = *data
-                && self.input.len() < self.input.capacity()
-            {
-                return self.gather_byte(b, data);
-            }
             return self.feed_gathering(data);
         }
         // The common case for small pieces: nothing to parse before them, no frame

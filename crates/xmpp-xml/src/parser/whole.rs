@@ -829,7 +829,7 @@ fn name(raw: &[u8], i: usize) -> Option<(usize, usize)> {
 #[inline]
 fn name_hash(raw: &[u8], at: usize, len: usize) -> u32 {
     let first = raw.get(at).copied().unwrap_or(0);
-    let last = raw.get(at + len - 1).copied().unwrap_or(0);
+    let last = raw.get((at + len).saturating_sub(1)).copied().unwrap_or(0);
     u32::from(first) * 31 + u32::from(last) + len as u32
 }
 
