@@ -80,8 +80,7 @@ pub(crate) fn is_namespace_name_bytes(s: &[u8]) -> bool {
 /// A ragged end is read as the last eight bytes (overlapping the previous word) rather
 /// than byte by byte.
 fn printable_ascii(s: &[u8]) -> bool {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
+    use crate::swar::{HI, LO};
     let bad = |word: &[u8]| {
         let mut a = [0u8; 8];
         a.copy_from_slice(word);

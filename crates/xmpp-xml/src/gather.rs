@@ -251,6 +251,8 @@ impl Gather {
 
 use Scan::{Done, GiveUp, More};
 
+use crate::swar::{LO, zero_bytes};
+
 /// A `>` outside the last end tag, `i` bytes into the piece, after the bytes `head` of
 /// this piece and `before` of earlier ones: `/>` closes an element (one less in
 /// `depth`); `/`, then whitespace, then `>` is an error, which the general parser
@@ -292,16 +294,6 @@ fn find_angle(hay: &[u8]) -> Option<usize> {
 pub(crate) fn find(hay: &[u8], needle: u8) -> Option<usize> {
     let pattern = LO * u64::from(needle);
     first_hit(hay, |w| zero_bytes(w ^ pattern), |x| x == needle)
-}
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// Bit 7 of the zero bytes of `v`; the lowest one set is exact (a borrow only spreads
-/// above a true zero byte).
-#[inline]
-fn zero_bytes(v: u64) -> u64 {
-    v.wrapping_sub(LO) & !v & HI
 }
 
 /// Position of the first byte of `hay` that `hits` marks (bit 7 of each such byte of a

@@ -4,10 +4,10 @@
 //! that does not fit the limits and the buffers' capacity as they are, is left to the
 //! byte-wise start-tag path, which makes the same changes.
 
-use super::fast::HI;
 use super::fast::{NAME_ASCII, append, special_mask, utf8_prefix};
 use super::{NameState, Parser, RawAttr, State};
 use crate::element::Span;
+use crate::swar::HI;
 
 impl Parser {
     /// `input[0]` is an ASCII name start in a start tag, `lim` the bytes the element may

@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 use super::{NameState, Parser, State};
 use crate::chars::is_ncname_start;
 use crate::error::Error;
+use crate::swar::{HI, LO, zero_bytes};
 
 /// Bytes that may appear literally in a fast text run (ASCII only; non-ASCII passes).
 const fn ascii_table(extra_excl: [u8; 3], allow_ws: bool) -> [bool; 128] {
@@ -43,18 +44,15 @@ pub(super) static NAME_ASCII: [bool; 256] = {
 pub(super) static TEXT_SAFE: [bool; 128] = ascii_table([b']', b'<', b'<'], true);
 pub(super) static ATTR_SAFE_DQ: [bool; 128] = ascii_table([b'"', b'<', b'<'], false);
 pub(super) static ATTR_SAFE_SQ: [bool; 128] = ascii_table([b'\'', b'<', b'<'], false);
-const LO: u64 = 0x0101_0101_0101_0101;
-pub(super) const HI: u64 = 0x8080_8080_8080_8080;
 /// Bit 7 of every byte of `w` below 0x20 or equal to `a`, `b` or `c` (bytes >= 0x80
 /// never match). Borrows only propagate above a byte that matches, so the lowest bit
 /// set is always exact.
 #[inline]
 pub(super) fn special_mask(w: u64, a: u8, b: u8, c: u8) -> u64 {
-    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
     let less = w.wrapping_sub(LO * 0x20) & !w & HI;
-    less | zero(w ^ (LO * u64::from(a)))
-        | zero(w ^ (LO * u64::from(b)))
-        | zero(w ^ (LO * u64::from(c)))
+    less | zero_bytes(w ^ (LO * u64::from(a)))
+        | zero_bytes(w ^ (LO * u64::from(b)))
+        | zero_bytes(w ^ (LO * u64::from(c)))
 }
 /// Whether any byte of `w` is below 0x20 or equal to `a`, `b` or `c`.
 #[cfg(test)]

@@ -24,6 +24,7 @@ use crate::element::{Element, Node, Span};
 use crate::gather::find;
 use crate::limits::Limits;
 use crate::namespaces::NsStack;
+use crate::swar::{HI, LO, zero_bytes};
 
 /// Deepest nesting taken (deeper elements go to the general parser).
 const MAX_OPEN: usize = 16;
@@ -702,8 +703,6 @@ fn table_run(rest: &[u8], mut m: usize, mut high: u8, table: &[bool; 256]) -> (u
 /// the other quote does not end the value: the scan goes on after it).
 #[inline]
 fn value_run_len(rest: &[u8], table: &[bool; 256]) -> (usize, u8) {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
     let mut m = 0;
     let mut high = 0u64;
     while let Some(word) = rest.get(m..).and_then(<[u8]>::first_chunk::<8>) {
@@ -732,9 +731,6 @@ fn value_run_len(rest: &[u8], table: &[bool; 256]) -> (usize, u8) {
 /// than `q`, `<` and `&`, eight bytes at a time.
 #[inline]
 fn printable_run_len(rest: &[u8], q: u8) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let zero = |v: u64| v.wrapping_sub(LO) & !v;
     let mut m = 0;
     while let Some(word) = rest.get(m..).and_then(<[u8]>::first_chunk::<8>) {
         let w = u64::from_le_bytes(*word);
@@ -742,11 +738,10 @@ fn printable_run_len(rest: &[u8], q: u8) -> usize {
         // borrows and carries only run upwards from a byte that is itself a stop, so
         // the lowest bit is exact.
         let outside = (w.wrapping_sub(LO * 0x21) & !w) | w | w.wrapping_add(LO);
-        let stops = (outside
-            | zero(w ^ (LO * u64::from(q)))
-            | zero(w ^ (LO * u64::from(b'<')))
-            | zero(w ^ (LO * u64::from(b'&'))))
-            & HI;
+        let stops = (outside & HI)
+            | zero_bytes(w ^ (LO * u64::from(q)))
+            | zero_bytes(w ^ (LO * u64::from(b'<')))
+            | zero_bytes(w ^ (LO * u64::from(b'&')));
         if stops != 0 {
             return m + (stops.trailing_zeros() / 8) as usize;
         }
