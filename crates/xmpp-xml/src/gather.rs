@@ -110,54 +110,68 @@ impl Gather {
 
     /// The common state, in a loop of its own with the depth in a local: from `*i`,
     /// every `<` and `>` up to the end of `input`, the end of the element, or the
-    /// outermost end tag (then the state is [`At::Last`] and the result `More`).
+    /// outermost end tag (then the state is [`At::Last`] and the result `More`). The
+    /// bytes are tested sixteen at a time, and all the hits of a block are taken from
+    /// its mask.
     #[inline]
     fn inside(&mut self, input: &[u8], i: &mut usize, before: &[u8], max_depth: u32) -> Scan {
         let mut depth = self.depth;
-        let r = loop {
-            let Some(k) = input.get(*i..).and_then(find_angle) else {
+        // The bytes before `from` are read.
+        let mut from = *i;
+        let r = 'scan: loop {
+            let Some((base, mut hits)) = simd::next_block(input, from, 0, simd::angles) else {
                 *i = input.len();
                 break More;
             };
-            let at = *i + k;
-            *i = at + 1;
-            if input[at] == b'>' {
-                match gt(&mut depth, &input[..at], before, *i) {
-                    More => continue,
-                    r => break r,
+            while hits != 0 {
+                let at = base + hits.trailing_zeros() as usize;
+                hits &= hits - 1;
+                // Read already as part of a tag (which then goes to the general parser).
+                if at < from {
+                    continue;
+                }
+                if input[at] == b'>' {
+                    match gt(&mut depth, &input[..at], before, at + 1) {
+                        More => continue,
+                        r => break 'scan r,
+                    }
+                }
+                let Some(&b) = input.get(at + 1) else {
+                    self.at = At::Lt;
+                    *i = input.len();
+                    break 'scan More;
+                };
+                if b == b'/' {
+                    let Some(&c) = input.get(at + 2) else {
+                        self.at = At::EndFirst;
+                        *i = input.len();
+                        break 'scan More;
+                    };
+                    let Some(top) = (depth as usize).checked_sub(1) else {
+                        break 'scan GiveUp;
+                    };
+                    if self.open[top] != c {
+                        break 'scan GiveUp;
+                    }
+                    depth -= 1;
+                    from = at + 3;
+                    if depth == 0 {
+                        self.at = At::Last;
+                        *i = from;
+                        break 'scan More;
+                    }
+                } else if b.is_ascii_alphabetic() || b == b'_' {
+                    depth += 1;
+                    if depth > max_depth || depth as usize > MAX_DEPTH {
+                        break 'scan GiveUp;
+                    }
+                    self.open[depth as usize - 1] = b;
+                    from = at + 2;
+                } else {
+                    break 'scan GiveUp;
                 }
             }
-            let Some(&b) = input.get(*i) else {
-                self.at = At::Lt;
-                break More;
-            };
-            *i += 1;
-            if b == b'/' {
-                let Some(&c) = input.get(*i) else {
-                    self.at = At::EndFirst;
-                    break More;
-                };
-                *i += 1;
-                let Some(top) = (depth as usize).checked_sub(1) else {
-                    break GiveUp;
-                };
-                if self.open[top] != c {
-                    break GiveUp;
-                }
-                depth -= 1;
-                if depth == 0 {
-                    self.at = At::Last;
-                    break More;
-                }
-            } else if b.is_ascii_alphabetic() || b == b'_' {
-                depth += 1;
-                if depth > max_depth || depth as usize > MAX_DEPTH {
-                    break GiveUp;
-                }
-                self.open[depth as usize - 1] = b;
-            } else {
-                break GiveUp;
-            }
+            from = from.max(base + simd::BLOCK);
         };
         self.depth = depth;
         r
@@ -251,7 +265,7 @@ impl Gather {
 
 use Scan::{Done, GiveUp, More};
 
-use crate::swar::{LO, zero_bytes};
+use crate::simd::{self, find};
 
 /// A `>` outside the last end tag, `i` bytes into the piece, after the bytes `head` of
 /// this piece and `before` of earlier ones: `/>` closes an element (one less in
@@ -276,47 +290,6 @@ fn gt(depth: &mut u32, head: &[u8], before: &[u8], i: usize) -> Scan {
         }
     }
     More
-}
-
-/// Position of the first `<` or `>` in `hay`, eight bytes at a time: they differ only
-/// in bit 1, so setting it leaves one byte value to look for.
-#[inline]
-fn find_angle(hay: &[u8]) -> Option<usize> {
-    first_hit(
-        hay,
-        |w| zero_bytes((w | (LO * 2)) ^ (LO * u64::from(b'>'))),
-        |b| b | 2 == b'>',
-    )
-}
-
-/// Position of the first `needle` in `hay`, eight bytes at a time.
-#[inline]
-pub(crate) fn find(hay: &[u8], needle: u8) -> Option<usize> {
-    let pattern = LO * u64::from(needle);
-    first_hit(hay, |w| zero_bytes(w ^ pattern), |x| x == needle)
-}
-
-/// Position of the first byte of `hay` that `hits` marks (bit 7 of each such byte of a
-/// little-endian word, the lowest one exact) or, for the last bytes short of a word,
-/// that `hit` accepts.
-#[inline(always)]
-fn first_hit(hay: &[u8], hits: impl Fn(u64) -> u64, hit: impl Fn(u8) -> bool) -> Option<usize> {
-    let mut words = hay.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        let mut x = [0u8; 8];
-        x.copy_from_slice(word);
-        let h = hits(u64::from_le_bytes(x));
-        if h != 0 {
-            return Some(at + (h.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    words
-        .remainder()
-        .iter()
-        .position(|&b| hit(b))
-        .map(|k| at + k)
 }
 
 #[cfg(test)]
@@ -405,23 +378,5 @@ mod tests {
         assert_eq!(g.byte(b'a', b"<", 3, 64), More);
         assert_eq!(g.byte(b'b', b"<a", 3, 64), More);
         assert_eq!(g.byte(b'c', b"<ab", 3, 64), GiveUp);
-    }
-
-    #[test]
-    fn find_matches_position() {
-        let hay = b"0123456789abcdef<ghijklmnopqrstuvwxyz<";
-        for start in 0..hay.len() {
-            let h = &hay[start..];
-            assert_eq!(find(h, b'<'), h.iter().position(|&b| b == b'<'));
-            assert_eq!(find(h, b'z'), h.iter().position(|&b| b == b'z'));
-        }
-        assert_eq!(find(b"\x80\xbc<", b'<'), Some(2));
-        assert_eq!(find(b"0123456789ab\x80\xbc<", b'<'), Some(14));
-        let angles = b"0123456789abcdef<ghijklmn>pqrstuvwxyz=:;?<";
-        for start in 0..angles.len() {
-            let h = &angles[start..];
-            let want = h.iter().position(|&b| b == b'<' || b == b'>');
-            assert_eq!(find_angle(h), want);
-        }
     }
 }

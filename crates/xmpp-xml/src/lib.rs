@@ -12,6 +12,7 @@ mod gather;
 mod limits;
 mod namespaces;
 mod parser;
+mod simd;
 mod swar;
 mod utf8;
 mod writer;

@@ -13,7 +13,7 @@
 
 use core::mem::size_of;
 
-use super::fast::{NAME_ASCII, append, predefined_ref, scan_words};
+use super::fast::{NAME_ASCII, append, predefined_ref};
 use super::tags::same_attr;
 use super::{Parser, Tree};
 use crate::chars::is_char;
@@ -21,10 +21,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::element::{Element, Node, Span};
-use crate::gather::find;
 use crate::limits::Limits;
 use crate::namespaces::NsStack;
-use crate::swar::{HI, LO, zero_bytes};
+use crate::simd::{self, find};
 
 /// Deepest nesting taken (deeper elements go to the general parser).
 const MAX_OPEN: usize = 16;
@@ -32,50 +31,6 @@ const MAX_OPEN: usize = 16;
 const MAX_BINDS: usize = 8;
 /// Most attributes (declarations excluded) on one start tag taken.
 const MAX_ATTRS: usize = 16;
-
-/// Bytes that continue a run of text: everything but `<`, `&`, `]`, controls (tab and
-/// line feed excepted) and carriage return; bytes of 0x80 and above are checked as UTF-8
-/// per run.
-static TEXT_RUN: [bool; 256] = {
-    let mut t = [true; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        t[i] = i == 0x09 || i == 0x0A;
-        i += 1;
-    }
-    t[b'<' as usize] = false;
-    t[b'&' as usize] = false;
-    t[b']' as usize] = false;
-    t
-};
-
-/// Bytes that continue an attribute value delimited by `"` (or `'`): everything but
-/// the quote, `<`, `&` and controls (whitespace is normalised one byte at a time).
-static VALUE_RUN_DQ: [bool; 256] = value_run(b'"');
-static VALUE_RUN_SQ: [bool; 256] = value_run(b'\'');
-
-/// The value table for values delimited by `q`.
-#[inline]
-fn quote_table(q: u8) -> &'static [bool; 256] {
-    if q == b'"' {
-        &VALUE_RUN_DQ
-    } else {
-        &VALUE_RUN_SQ
-    }
-}
-
-const fn value_run(q: u8) -> [bool; 256] {
-    let mut t = [true; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        t[i] = false;
-        i += 1;
-    }
-    t[q as usize] = false;
-    t[b'<' as usize] = false;
-    t[b'&' as usize] = false;
-    t
-}
 
 #[derive(Debug, Clone, Copy, Default)]
 struct OpenEl {
@@ -563,7 +518,7 @@ impl Whole<'_> {
         let raw = self.raw;
         loop {
             let rest = raw.get(i..)?;
-            let (m, high) = value_run_len(rest, quote_table(q));
+            let (m, high) = value_run_len(rest, q);
             self.run(rest, m, high)?;
             i += m;
             match *rest.get(m)? {
@@ -611,7 +566,7 @@ impl Whole<'_> {
         loop {
             self.work += 1;
             let rest = raw.get(i..)?;
-            let (m, high) = plain_run(rest, [b'<', b'&', b']'], &TEXT_RUN);
+            let (m, high) = text_run_len(rest);
             self.run(rest, m, high)?;
             i += m;
             match *rest.get(m)? {
@@ -673,84 +628,43 @@ impl Whole<'_> {
     }
 }
 
-/// Length of the run at the start of `rest` free of `stops` and of controls, eight
-/// bytes at a time, then byte by byte while `table` allows (tab and line feed end the
-/// word scan but may go on in the run); with whether it may hold a byte of 0x80 or
+/// Length of the run of character data at the start of `rest`: up to `<`, `&`, `]` or a
+/// control other than tab and line feed; with whether it may hold a byte of 0x80 or
 /// above (bit 7 of the result).
 #[inline]
-fn plain_run(rest: &[u8], [a, b, c]: [u8; 3], table: &[bool; 256]) -> (usize, u8) {
-    let (m, wide) = scan_words(rest, rest.len(), a, b, c);
-    table_run(rest, m, u8::from(wide) << 7, table)
+fn text_run_len(rest: &[u8]) -> (usize, u8) {
+    let (m, high) = simd::run(rest, |v| {
+        (simd::below(v, 0x20) & !(simd::is(v, b'\t') | simd::is(v, b'\n')))
+            | simd::is(v, b'<')
+            | simd::is(v, b'&')
+            | simd::is(v, b']')
+    });
+    (m, u8::from(high) << 7)
 }
 
-/// Extends a run from `m`, one byte at a time, while `table` allows; `high` gathers
-/// bit 7 of the bytes taken.
+/// Length of the run of an attribute value delimited by `q` at the start of `rest`: up
+/// to the quote, `<`, `&` or a control (tab and line feed are normalised one at a
+/// time); with whether it may hold a byte of 0x80 or above (bit 7 of the result).
 #[inline]
-fn table_run(rest: &[u8], mut m: usize, mut high: u8, table: &[bool; 256]) -> (usize, u8) {
-    while let Some(&x) = rest.get(m) {
-        if !table[x as usize] {
-            break;
-        }
-        high |= x;
-        m += 1;
-    }
-    (m, high)
-}
-
-/// [`plain_run`] for attribute values, with a cheaper word test: every byte that ends a
-/// value (a quote, `&`, `<`, a control) is below 0x28 or is `<`, so a word without
-/// such bytes is taken whole, and each one found is looked up in `table` (a space or
-/// the other quote does not end the value: the scan goes on after it).
-#[inline]
-fn value_run_len(rest: &[u8], table: &[bool; 256]) -> (usize, u8) {
-    let mut m = 0;
-    let mut high = 0u64;
-    while let Some(word) = rest.get(m..).and_then(<[u8]>::first_chunk::<8>) {
-        let w = u64::from_le_bytes(*word);
-        // Bytes below 0x28, and `<`; the lowest bit of each term is exact.
-        let lt = w ^ (LO * u64::from(b'<'));
-        let hit = ((w.wrapping_sub(LO * 0x28) & !w) | (lt.wrapping_sub(LO) & !lt)) & HI;
-        if hit == 0 {
-            high |= w;
-            m += 8;
-            continue;
-        }
-        let k = (hit.trailing_zeros() / 8) as usize;
-        high |= w & ((1u64 << (8 * k)) - 1);
-        m += k;
-        if !table[rest[m] as usize] {
-            return (m, u8::from(high & HI != 0) << 7);
-        }
-        high |= u64::from(rest[m]);
-        m += 1;
-    }
-    table_run(rest, m, u8::from(high & HI != 0) << 7, table)
+fn value_run_len(rest: &[u8], q: u8) -> (usize, u8) {
+    let (m, high) = simd::run(rest, |v| {
+        simd::below(v, 0x20) | simd::is(v, q) | simd::is(v, b'<') | simd::is(v, b'&')
+    });
+    (m, u8::from(high) << 7)
 }
 
 /// Length of the run at the start of `rest` of printable ASCII (0x21 to 0x7E) other
-/// than `q`, `<` and `&`, eight bytes at a time.
+/// than `q`, `<` and `&`.
 #[inline]
 fn printable_run_len(rest: &[u8], q: u8) -> usize {
-    let mut m = 0;
-    while let Some(word) = rest.get(m..).and_then(<[u8]>::first_chunk::<8>) {
-        let w = u64::from_le_bytes(*word);
-        // Below 0x21 (a borrow), 0x80 and above (bit 7), 0x7F (a carry into bit 7);
-        // borrows and carries only run upwards from a byte that is itself a stop, so
-        // the lowest bit is exact.
-        let outside = (w.wrapping_sub(LO * 0x21) & !w) | w | w.wrapping_add(LO);
-        let stops = (outside & HI)
-            | zero_bytes(w ^ (LO * u64::from(q)))
-            | zero_bytes(w ^ (LO * u64::from(b'<')))
-            | zero_bytes(w ^ (LO * u64::from(b'&')));
-        if stops != 0 {
-            return m + (stops.trailing_zeros() / 8) as usize;
-        }
-        m += 8;
-    }
-    m + rest[m..]
-        .iter()
-        .take_while(|&&b| (0x21..0x7F).contains(&b) && b != q && b != b'<' && b != b'&')
-        .count()
+    simd::run(rest, |v| {
+        simd::below(v, 0x21)
+            | simd::at_least(v, 0x7F)
+            | simd::is(v, q)
+            | simd::is(v, b'<')
+            | simd::is(v, b'&')
+    })
+    .0
 }
 
 /// Whether `buf` holds the UTF-8 of U+FFFE or U+FFFF (EF BF BE, EF BF BF).
