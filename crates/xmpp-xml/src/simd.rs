@@ -149,6 +149,36 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Every block test and scan against a byte-at-a-time reference, on any bytes.
+        #[test]
+        fn block_tests_match_byte_tests(
+            hay in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..48),
+            needle in proptest::prelude::any::<u8>(),
+            n in 1u8..=255,
+        ) {
+            for block in hay.windows(BLOCK) {
+                let block: &[u8; BLOCK] = block.try_into().unwrap();
+                let mask = |f: &dyn Fn(u8) -> bool| {
+                    block.iter().enumerate().fold(0u32, |m, (k, &b)| m | (u32::from(f(b)) << k))
+                };
+                proptest::prop_assert_eq!(angles(block), mask(&|b| b == b'<' || b == b'>'));
+                proptest::prop_assert_eq!(equal(block, needle), mask(&|b| b == needle));
+                let v = u8x16::new(*block);
+                proptest::prop_assert_eq!(below(v, n).move_mask() as u32, mask(&|b| b < n));
+                proptest::prop_assert_eq!(at_least(v, n).move_mask() as u32, mask(&|b| b >= n));
+                proptest::prop_assert_eq!(is(v, needle).move_mask() as u32, mask(&|b| b == needle));
+            }
+            for from in 0..=hay.len() {
+                let h = &hay[from..];
+                proptest::prop_assert_eq!(find(h, needle), h.iter().position(|&b| b == needle));
+                let stop = h.iter().position(|&b| b < n || b == needle).unwrap_or(h.len());
+                let high = h[..stop].iter().any(|&b| b >= 0x80);
+                proptest::prop_assert_eq!(run(h, |v| below(v, n) | is(v, needle)), (stop, high));
+            }
+        }
+    }
+
     #[test]
     fn masks_are_exact() {
         let mut block = *b"a<b>c<<>>d/e=f?g";
