@@ -13,13 +13,13 @@ pub(crate) const BLOCK: usize = 16;
 #[inline(always)]
 pub(crate) fn angles(block: &[u8; BLOCK]) -> u32 {
     let v = u8x16::new(*block) | u8x16::splat(2);
-    v.cmp_eq(u8x16::splat(b'>')).move_mask() as u32
+    v.simd_eq(u8x16::splat(b'>')).to_bitmask()
 }
 
 /// The bytes of `block` equal to `needle`.
 #[inline(always)]
 pub(crate) fn equal(block: &[u8; BLOCK], needle: u8) -> u32 {
-    u8x16::new(*block).cmp_eq(u8x16::splat(needle)).move_mask() as u32
+    u8x16::new(*block).simd_eq(u8x16::splat(needle)).to_bitmask()
 }
 
 /// The first block of `hay` from `from` on in which `test` marks a byte, as the offset
@@ -68,19 +68,19 @@ pub(crate) fn find(hay: &[u8], needle: u8) -> Option<usize> {
 /// The lanes of `v` below `n` (not 0).
 #[inline(always)]
 pub(crate) fn below(v: u8x16, n: u8) -> u8x16 {
-    v.min(u8x16::splat(n - 1)).cmp_eq(v)
+    v.min(u8x16::splat(n - 1)).simd_eq(v)
 }
 
 /// The lanes of `v` equal to `b`.
 #[inline(always)]
 pub(crate) fn is(v: u8x16, b: u8) -> u8x16 {
-    v.cmp_eq(u8x16::splat(b))
+    v.simd_eq(u8x16::splat(b))
 }
 
 /// The lanes of `v` at `n` or above.
 #[inline(always)]
 pub(crate) fn at_least(v: u8x16, n: u8) -> u8x16 {
-    v.max(u8x16::splat(n)).cmp_eq(v)
+    v.max(u8x16::splat(n)).simd_eq(v)
 }
 
 /// Length of the run at the start of `hay` free of the bytes `stops` marks (all of
@@ -94,8 +94,8 @@ pub(crate) fn run(hay: &[u8], stops: impl Fn(u8x16) -> u8x16) -> (usize, bool) {
         let mut b = [0u8; BLOCK];
         b.copy_from_slice(block);
         let v = u8x16::new(b);
-        let m = stops(v).move_mask() as u32;
-        let h = v.move_mask() as u32;
+        let m = stops(v).to_bitmask();
+        let h = v.to_bitmask();
         if m != 0 {
             let k = m.trailing_zeros();
             return (at + k as usize, high | (h & ((1 << k) - 1)) != 0);
@@ -118,8 +118,8 @@ pub(crate) fn run(hay: &[u8], stops: impl Fn(u8x16) -> u8x16) -> (usize, bool) {
         }
     };
     let skip = BLOCK - rest.len();
-    let m = ((stops(v).move_mask() as u32) >> skip) | (1 << rest.len());
-    let h = (v.move_mask() as u32) >> skip;
+    let m = ((stops(v).to_bitmask()) >> skip) | (1 << rest.len());
+    let h = (v.to_bitmask()) >> skip;
     let k = m.trailing_zeros();
     (at + k as usize, high | (h & ((1 << k) - 1)) != 0)
 }
@@ -165,9 +165,9 @@ mod tests {
                 proptest::prop_assert_eq!(angles(block), mask(&|b| b == b'<' || b == b'>'));
                 proptest::prop_assert_eq!(equal(block, needle), mask(&|b| b == needle));
                 let v = u8x16::new(*block);
-                proptest::prop_assert_eq!(below(v, n).move_mask() as u32, mask(&|b| b < n));
-                proptest::prop_assert_eq!(at_least(v, n).move_mask() as u32, mask(&|b| b >= n));
-                proptest::prop_assert_eq!(is(v, needle).move_mask() as u32, mask(&|b| b == needle));
+                proptest::prop_assert_eq!(below(v, n).to_bitmask(), mask(&|b| b < n));
+                proptest::prop_assert_eq!(at_least(v, n).to_bitmask(), mask(&|b| b >= n));
+                proptest::prop_assert_eq!(is(v, needle).to_bitmask(), mask(&|b| b == needle));
             }
             for from in 0..=hay.len() {
                 let h = &hay[from..];
