@@ -123,11 +123,11 @@ pub struct Framer {
     /// `input[start..]` is the start of a top-level element, scanned by `gather`.
     gathering: bool,
     gather: Gather,
-    /// While gathering and [`Gather::takes_plain_bytes`]: `input` may grow to this
-    /// length (within the gathering bound and the buffer's capacity) by one-byte pieces
-    /// other than `<` and `>` without any other check, because they only extend the
-    /// element. Zero otherwise; set by [`Framer::plain_end`] after every change of the
-    /// gathering state, the buffer or the limits.
+    /// While gathering: `input` may grow to this length (within the gathering bound and
+    /// the buffer's capacity) by one-byte pieces other than `<` and `>` without any
+    /// other check, because they only extend the element ([`Gather::byte`] would change
+    /// nothing for them). Zero otherwise; set by [`Framer::plain_end`] after every change
+    /// of the gathering state, the buffer or the limits.
     plain_end: usize,
     /// The parser is between top-level elements: the next one is gathered.
     top: bool,
@@ -214,8 +214,8 @@ impl Framer {
     pub fn feed(&mut self, data: &[u8]) -> usize {
         debug_assert!(self.plain_end == 0 || self.plain_end == self.plain_end());
         // The commonest one-byte piece, inline and with one check of the state: a byte of
-        // an element being gathered, neither `<` nor `>`, between tags. (`<` and `>`
-        // differ only in bit 1.) Everything else is out of line, which keeps the
+        // an element being gathered, neither `<` nor `>`. (`<` and `>` differ only in
+        // bit 1.) Everything else is out of line, which keeps the
         // caller's loop small enough for its variables to stay in registers.
         if let [b] = *data
             && self.input.len() < self.plain_end
@@ -224,8 +224,8 @@ impl Framer {
             self.input.push(b);
             return 1;
         }
-        // The other bytes of an element being gathered one at a time: `<`, `>`, and
-        // the bytes right after `<` and `</`.
+        // The other bytes of an element being gathered one at a time: `<` and `>`, and
+        // any byte at the gathering bound or when the buffer is full.
         if let [b] = *data
             && self.gathering
             && self.input.len() < self.input.capacity()
@@ -265,7 +265,7 @@ impl Framer {
     /// What [`Framer::plain_end`] is in the present state.
     #[inline]
     fn plain_end(&self) -> usize {
-        if self.gathering && self.gather.takes_plain_bytes() {
+        if self.gathering {
             self.input
                 .capacity()
                 .min(self.start.saturating_add(self.whole_limit))

@@ -2,31 +2,30 @@
 //! can then be parsed whole, in one pass, by the element parser
 //! (`parser/whole.rs`).
 //!
-//! The gatherer looks only at `<` and `>`: the byte after `<` opens an element (a name
-//! start), closes one (`/`) or is markup the element parser does not take (`!`, `?`,
-//! anything else: give up); `/>` closes an empty element; the `>` after the end tag that
-//! closes the outermost element ends it. It ignores quotes, so a `/>` inside an
-//! attribute value or text makes it report an end too early; the element parser then
-//! finds no complete element and leaves the bytes to the general parser, which is
-//! slower but exact. For every element without that sequence the end it reports is
-//! exact, so no element is ever held back. It checks a little, so that errors of
-//! structure are reported as soon as they are read rather than when the element ends:
-//! an end tag's name must start with the same byte as its start tag's, `/` must come
-//! right before `>`. Its state is a few words, carried from piece to piece, so every
-//! byte is looked at once however the input is split.
+//! The gatherer looks only at `<` and `>`. A `<` starts a tag; the tag's `>` decides
+//! what it was from the bytes after the `<`: a start tag (a name start), an end tag
+//! (`/`, then the first byte of the name) or markup the element parser does not take
+//! (`!`, `?`, anything else: give up). A start tag that ends in `/>` is empty, and the
+//! `>` of the end tag that closes the outermost element ends it. Between tags, a `/>`
+//! closes an element too (it may end a start tag whose attribute value held a `>`).
+//! The gatherer ignores quotes, so a `/>` inside an attribute value or text makes it
+//! report an end too early; the element parser then finds no complete element and
+//! leaves the bytes to the general parser, which is slower but exact. For every element
+//! without that sequence the end it reports is exact, so no element is ever held back.
+//! It checks a little, so that errors of structure are reported at the end of their tag
+//! rather than when the element ends: an end tag's name must start with the same byte
+//! as its start tag's, `/` must come right before `>`. Its state is a few words,
+//! carried from piece to piece, so every byte is looked at once however the input is
+//! split; and one-byte pieces other than `<` and `>` need no look at all.
 
 /// Where the scan is inside the element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum At {
-    /// Right after a `<`.
+    /// In a tag: after its `<`, before its `>`.
     #[default]
-    Lt,
-    /// Right after `</`.
-    EndFirst,
-    /// Anywhere else before the outermost end tag: tags, values and text alike.
-    Inside,
-    /// In the end tag of the outermost element, before its `>`.
-    Last,
+    Tag,
+    /// Between tags: text, or a start tag's attribute value after a `>` in it.
+    Between,
 }
 
 /// Deepest nesting gathered (the element parser takes no deeper).
@@ -49,9 +48,11 @@ pub(crate) enum Scan {
 pub(crate) struct Gather {
     at: At,
     depth: u32,
+    /// Where the `<` of the tag being read is, from the element's first byte.
+    lt: usize,
     /// First bytes of the names of the open elements: an end tag whose name starts
-    /// with another gives up at once, so that the general parser reports the mismatch
-    /// as soon as it is read (the element parser compares whole names).
+    /// with another gives up at its `>`, so that the general parser reports the
+    /// mismatch then (the element parser compares whole names).
     open: [u8; MAX_DEPTH],
 }
 
@@ -60,162 +61,151 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// The bytes of the element read so far: `before` (of earlier pieces), then `input`.
+#[derive(Clone, Copy)]
+struct Bytes<'a> {
+    before: &'a [u8],
+    input: &'a [u8],
+}
+
+impl Bytes<'_> {
+    /// The byte at `k` from the element's first byte.
+    #[inline]
+    fn at(self, k: usize) -> u8 {
+        match k.checked_sub(self.before.len()) {
+            Some(i) => self.input.get(i),
+            None => self.before.get(k),
+        }
+        .copied()
+        .unwrap_or(0)
+    }
+
+    /// Whether the byte before the `>` at `k` is whitespace that follows a `/`: `/`,
+    /// whitespace, `>` is an error, which the general parser reports at once.
+    #[cold]
+    fn slash_then_space(self, k: usize) -> bool {
+        let head = self
+            .input
+            .get(..k.saturating_sub(self.before.len()))
+            .unwrap_or(&[]);
+        let before = self.before.get(..k).unwrap_or(self.before);
+        let solid = head
+            .iter()
+            .rev()
+            .chain(before.iter().rev())
+            .find(|&&b| !is_ws(b));
+        solid == Some(&b'/')
+    }
+}
+
 impl Gather {
     /// Starts gathering at a `<` (already read).
     #[inline]
     pub(crate) fn new() -> Self {
         Gather {
-            at: At::Lt,
+            at: At::Tag,
             depth: 0,
+            lt: 0,
             open: [0; MAX_DEPTH],
         }
     }
 
-    /// Whether a byte other than `<` and `>` only extends the element (the scan is
-    /// anywhere but right after `<` or `</`): then [`Gather::byte`] would change nothing
-    /// for it, and the caller, which keeps the length, may skip the call.
+    /// A `<` at `k` (from the element's first byte).
     #[inline]
-    pub(crate) fn takes_plain_bytes(&self) -> bool {
-        matches!(self.at, At::Inside | At::Last)
-    }
-
-    /// Reads one byte of the element, `before` being the bytes of it before this one (the
-    /// one-byte-piece path of [`Gather::scan`], with the same result): `More`, `Done(1)`
-    /// or `GiveUp`.
-    #[inline]
-    pub(crate) fn byte(&mut self, b: u8, before: &[u8], max_len: usize, max_depth: u32) -> Scan {
-        if before.len() >= max_len {
+    fn lt(&mut self, k: usize) -> Scan {
+        if self.at == At::Tag {
+            // A `<` in a tag: an error, or markup the element parser does not take.
             return GiveUp;
         }
-        match self.at {
-            At::Inside => match b {
-                b'<' => {
-                    self.at = At::Lt;
-                    More
-                }
-                b'>' => gt(&mut self.depth, &[], before, 1),
-                _ => More,
-            },
-            At::Lt => self.lt(b, max_depth),
-            At::EndFirst => self.end_first(b),
-            At::Last => {
-                if b == b'>' {
-                    Done(1)
-                } else {
-                    More
-                }
-            }
+        self.at = At::Tag;
+        self.lt = k;
+        More
+    }
+
+    /// A `>` at `k` (from the element's first byte) of `bytes`.
+    #[inline]
+    fn gt(&mut self, bytes: Bytes<'_>, k: usize, max_depth: u32) -> Scan {
+        let last = bytes.at(k.wrapping_sub(1));
+        if is_ws(last) && bytes.slash_then_space(k) {
+            return GiveUp;
         }
-    }
-
-    /// The common state, in a loop of its own with the depth in a local: from `*i`,
-    /// every `<` and `>` up to the end of `input`, the end of the element, or the
-    /// outermost end tag (then the state is [`At::Last`] and the result `More`). The
-    /// bytes are tested sixteen at a time, and all the hits of a block are taken from
-    /// its mask.
-    #[inline]
-    fn inside(&mut self, input: &[u8], i: &mut usize, before: &[u8], max_depth: u32) -> Scan {
-        let mut depth = self.depth;
-        // The bytes before `from` are read.
-        let mut from = *i;
-        let r = 'scan: loop {
-            let Some((base, mut hits)) = simd::next_block(input, from, 0, simd::angles) else {
-                *i = input.len();
-                break More;
-            };
-            while hits != 0 {
-                let at = base + hits.trailing_zeros() as usize;
-                hits &= hits - 1;
-                // Read already as part of a tag (which then goes to the general parser).
-                if at < from {
-                    continue;
-                }
-                if input[at] == b'>' {
-                    match gt(&mut depth, &input[..at], before, at + 1) {
-                        More => continue,
-                        r => break 'scan r,
-                    }
-                }
-                let Some(&b) = input.get(at + 1) else {
-                    self.at = At::Lt;
-                    *i = input.len();
-                    break 'scan More;
-                };
-                if b == b'/' {
-                    let Some(&c) = input.get(at + 2) else {
-                        self.at = At::EndFirst;
-                        *i = input.len();
-                        break 'scan More;
-                    };
-                    let Some(top) = (depth as usize).checked_sub(1) else {
-                        break 'scan GiveUp;
-                    };
-                    if self.open[top] != c {
-                        break 'scan GiveUp;
-                    }
-                    depth -= 1;
-                    from = at + 3;
-                    if depth == 0 {
-                        self.at = At::Last;
-                        *i = from;
-                        break 'scan More;
-                    }
-                } else if b.is_ascii_alphabetic() || b == b'_' {
-                    depth += 1;
-                    if depth > max_depth || depth as usize > MAX_DEPTH {
-                        break 'scan GiveUp;
-                    }
-                    self.open[depth as usize - 1] = b;
-                    from = at + 2;
-                } else {
-                    break 'scan GiveUp;
+        if self.at == At::Between {
+            // Text, or the rest of a start tag after a `>` in an attribute value: only
+            // `/>` counts, as the end of an empty element.
+            if last == b'/' {
+                self.depth -= 1;
+                if self.depth == 0 {
+                    return Done(k + 1);
                 }
             }
-            from = from.max(base + simd::BLOCK);
-        };
-        self.depth = depth;
-        r
-    }
-
-    /// The byte after a `<`.
-    #[inline]
-    fn lt(&mut self, b: u8, max_depth: u32) -> Scan {
-        match b {
-            b'/' if self.depth > 0 => self.at = At::EndFirst,
-            // A name the element parser takes starts with a letter or `_`; anything
-            // else (`<!`, `<?`, the stream's end tag, a non-ASCII name) is left to the
-            // general parser.
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
-                self.depth += 1;
-                if self.depth > max_depth || self.depth as usize > MAX_DEPTH {
+            return More;
+        }
+        self.at = At::Between;
+        match bytes.at(self.lt + 1) {
+            b'/' => {
+                // An end tag: it closes the innermost open element.
+                let Some(top) = (self.depth as usize).checked_sub(1) else {
+                    return GiveUp;
+                };
+                if self.open[top] != bytes.at(self.lt + 2) {
                     return GiveUp;
                 }
-                self.open[self.depth as usize - 1] = b;
-                self.at = At::Inside;
+                self.depth -= 1;
+                if self.depth == 0 {
+                    return Done(k + 1);
+                }
+            }
+            // A name the element parser takes starts with a letter or `_`; anything else
+            // (`<!`, `<?`, a non-ASCII name) is left to the general parser.
+            b @ (b'a'..=b'z' | b'A'..=b'Z' | b'_') => {
+                if self.depth >= max_depth || self.depth as usize >= MAX_DEPTH {
+                    return GiveUp;
+                }
+                if last == b'/' {
+                    // An empty element.
+                    if self.depth == 0 {
+                        return Done(k + 1);
+                    }
+                } else {
+                    self.open[self.depth as usize] = b;
+                    self.depth += 1;
+                }
             }
             _ => return GiveUp,
         }
         More
     }
 
-    /// The first byte of an end tag's name: it closes the innermost open element.
+    /// Reads one byte of the element, `before` being the bytes of it before this one (the
+    /// one-byte-piece path of [`Gather::scan`], with the same result): `More`, `Done(1)`
+    /// or `GiveUp`. Bytes other than `<` and `>` change nothing but the length.
     #[inline]
-    fn end_first(&mut self, b: u8) -> Scan {
-        if self.open[self.depth as usize - 1] != b {
+    pub(crate) fn byte(&mut self, b: u8, before: &[u8], max_len: usize, max_depth: u32) -> Scan {
+        if before.len() >= max_len {
             return GiveUp;
         }
-        self.depth -= 1;
-        self.at = if self.depth == 0 {
-            At::Last
-        } else {
-            At::Inside
-        };
-        More
+        let k = before.len();
+        match b {
+            b'<' => self.lt(k),
+            b'>' => match self.gt(
+                Bytes {
+                    before,
+                    input: &[b],
+                },
+                k,
+                max_depth,
+            ) {
+                Done(_) => Done(1),
+                r => r,
+            },
+            _ => More,
+        }
     }
 
     /// Scans `input`, the next bytes of the element, `before` being all the bytes of it
     /// before them (from its `<`). `max_len` bounds the element's length and
-    /// `max_depth` its nesting; beyond either the scan gives up.
+    /// `max_depth` its nesting; beyond either the scan gives up. Every `<` and `>` of a
+    /// 16-byte block is taken from one SIMD mask.
     pub(crate) fn scan(
         &mut self,
         input: &[u8],
@@ -229,32 +219,29 @@ impl Gather {
         } else {
             (input, false)
         };
-        let mut i = 0;
-        let r = loop {
-            let Some(rest) = input.get(i..).filter(|r| !r.is_empty()) else {
+        let bytes = Bytes { before, input };
+        let base = before.len();
+        let mut from = 0;
+        let r = 'scan: loop {
+            let Some((block, mut hits)) = simd::next_block(input, from, 0, simd::angles) else {
                 break More;
             };
-            let r = match self.at {
-                At::Inside => self.inside(input, &mut i, before, max_depth),
-                At::Last => {
-                    let Some(k) = find(rest, b'>') else {
-                        break More;
-                    };
-                    i += k + 1;
-                    Done(i)
+            while hits != 0 {
+                let at = block + hits.trailing_zeros() as usize;
+                hits &= hits - 1;
+                let r = if input[at] == b'<' {
+                    self.lt(base + at)
+                } else {
+                    match self.gt(bytes, base + at, max_depth) {
+                        Done(k) => Done(k - base),
+                        r => r,
+                    }
+                };
+                if r != More {
+                    break 'scan r;
                 }
-                At::Lt => {
-                    i += 1;
-                    self.lt(rest[0], max_depth)
-                }
-                At::EndFirst => {
-                    i += 1;
-                    self.end_first(rest[0])
-                }
-            };
-            if r != More {
-                break r;
             }
+            from = block + simd::BLOCK;
         };
         match r {
             More if cut => GiveUp,
@@ -265,32 +252,7 @@ impl Gather {
 
 use Scan::{Done, GiveUp, More};
 
-use crate::simd::{self, find};
-
-/// A `>` outside the last end tag, `i` bytes into the piece, after the bytes `head` of
-/// this piece and `before` of earlier ones: `/>` closes an element (one less in
-/// `depth`); `/`, then whitespace, then `>` is an error, which the general parser
-/// reports at once.
-#[inline]
-fn gt(depth: &mut u32, head: &[u8], before: &[u8], i: usize) -> Scan {
-    let last = head.last().or(before.last()).copied().unwrap_or(0);
-    if last == b'/' {
-        *depth -= 1;
-        if *depth == 0 {
-            return Done(i);
-        }
-    } else if is_ws(last) {
-        let solid = head
-            .iter()
-            .rev()
-            .chain(before.iter().rev())
-            .find(|&&b| !is_ws(b));
-        if solid == Some(&b'/') {
-            return GiveUp;
-        }
-    }
-    More
-}
+use crate::simd;
 
 #[cfg(test)]
 mod tests {
@@ -306,7 +268,7 @@ mod tests {
             let before = &input[..at];
             let r = if piece == 0 {
                 let b = input[at];
-                let plain = g.takes_plain_bytes() && b != b'<' && b != b'>';
+                let plain = b != b'<' && b != b'>';
                 let was = g;
                 let r = g.byte(b, before, 1 << 20, 64);
                 // The framer skips `byte` for these: it must change nothing.

@@ -19,7 +19,9 @@ pub(crate) fn angles(block: &[u8; BLOCK]) -> u32 {
 /// The bytes of `block` equal to `needle`.
 #[inline(always)]
 pub(crate) fn equal(block: &[u8; BLOCK], needle: u8) -> u32 {
-    u8x16::new(*block).simd_eq(u8x16::splat(needle)).to_bitmask()
+    u8x16::new(*block)
+        .simd_eq(u8x16::splat(needle))
+        .to_bitmask()
 }
 
 /// The first block of `hay` from `from` on in which `test` marks a byte, as the offset
