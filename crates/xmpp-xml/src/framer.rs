@@ -391,7 +391,7 @@ impl Framer {
     }
 
     /// One byte of the element being gathered (`data` is `[b]`, and the input buffer has
-    /// room for it).
+    /// room for it: its capacity, and so `plain_end`, does not change).
     #[inline(never)]
     fn gather_byte(&mut self, b: u8, data: &[u8]) -> usize {
         let before = self.input.get(self.start..).unwrap_or(&[]);
@@ -400,8 +400,8 @@ impl Framer {
             .byte(b, before, self.whole_limit, self.whole_depth)
         {
             Scan::More => {
+                // Within the capacity (see the callers), so `plain_end` stays as it is.
                 self.input.push(b);
-                self.plain_end = self.plain_end();
                 1
             }
             Scan::Done(_) => {
