@@ -352,6 +352,7 @@ impl Framer {
         if self.start > 0 {
             self.input.drain(..self.start);
             self.start = 0;
+            self.plain_end = self.plain_end();
         }
         if let [b] = *data
             && self.input.len() < self.input.capacity()

@@ -166,3 +166,30 @@ fn a_full_size_element_of_text_fits() {
         }
     }
 }
+
+/// A piece that fills the input buffer, then one-byte pieces: the framer compacts the
+/// buffer while an element is being gathered after a frame, and the gathering bound
+/// must move with it (a stale bound once let one-byte pieces extend the element past
+/// it; `feed` checks the bound against the state in debug builds). Every split of the
+/// first piece, then single bytes, with tight limits; same frames and error as one
+/// piece.
+#[test]
+fn gathering_bound_follows_buffer_compaction() {
+    let mut limits = Limits::pre_auth();
+    limits.max_element_bytes = 512;
+    limits.input_buffer = 100;
+    let mut stream = HEADER.as_bytes().to_vec();
+    for _ in 0..4 {
+        stream.extend_from_slice(b"<q9999999999999999 Q='\tSQ'/><M");
+        stream.extend_from_slice(&[b'M'; 40]);
+        stream.extend_from_slice(b"p999999999999999999999 Q='\tSQ'/>");
+    }
+    let one_piece = common::run_pieces([&stream[..]], limits);
+    for first in HEADER.len()..stream.len() {
+        let (head, tail) = stream.split_at(first);
+        let mut pieces: Vec<&[u8]> = vec![head];
+        pieces.extend(tail.chunks(1));
+        let split = common::run_pieces(pieces, limits);
+        assert_eq!(split, one_piece, "first piece {first}");
+    }
+}
