@@ -225,7 +225,8 @@ impl Framer {
             return 1;
         }
         // The other bytes of an element being gathered one at a time: `<` and `>`, and
-        // any byte at the gathering bound or when the buffer is full.
+        // any byte at the gathering bound. (When the buffer is full, `feed_more` makes
+        // room first.)
         if let [b] = *data
             && self.gathering
             && self.input.len() < self.input.capacity()
@@ -391,8 +392,9 @@ impl Framer {
         self.feed_buffered(data)
     }
 
-    /// One byte of the element being gathered (`data` is `[b]`, and the input buffer has
-    /// room for it: its capacity, and so `plain_end`, does not change).
+    /// One byte of the element being gathered (`data` is `[b]`, the input buffer has
+    /// room for it, and `plain_end` is up to date: pushing the byte changes neither
+    /// the capacity nor `start`, so `plain_end` stays right).
     #[inline(never)]
     fn gather_byte(&mut self, b: u8, data: &[u8]) -> usize {
         let before = self.input.get(self.start..).unwrap_or(&[]);
@@ -401,7 +403,8 @@ impl Framer {
             .byte(b, before, self.whole_limit, self.whole_depth)
         {
             Scan::More => {
-                // Within the capacity (see the callers), so `plain_end` stays as it is.
+                // Within the capacity (see the callers), which have set `plain_end` for
+                // the present `start`: it stays as it is.
                 self.input.push(b);
                 1
             }
