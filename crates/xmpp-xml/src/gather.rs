@@ -80,7 +80,7 @@ impl Bytes<'_> {
         .unwrap_or(0)
     }
 
-    /// Whether the byte before the `>` at `k` is whitespace that follows a `/`: `/`,
+    /// Whether the whitespace before the `>` at `k` (in `input`) follows a `/`: `/`,
     /// whitespace, `>` is an error, which the general parser reports at once.
     #[cold]
     fn slash_then_space(self, k: usize) -> bool {
@@ -88,11 +88,10 @@ impl Bytes<'_> {
             .input
             .get(..k.saturating_sub(self.before.len()))
             .unwrap_or(&[]);
-        let before = self.before.get(..k).unwrap_or(self.before);
         let solid = head
             .iter()
             .rev()
-            .chain(before.iter().rev())
+            .chain(self.before.iter().rev())
             .find(|&&b| !is_ws(b));
         solid == Some(&b'/')
     }
@@ -133,8 +132,12 @@ impl Gather {
             // Text, or the rest of a start tag after a `>` in an attribute value: only
             // `/>` counts, as the end of an empty element.
             if last == b'/' {
-                self.depth -= 1;
-                if self.depth == 0 {
+                // Between tags the depth is at least 1 (at 0 the element has ended).
+                let Some(depth) = self.depth.checked_sub(1) else {
+                    return GiveUp;
+                };
+                self.depth = depth;
+                if depth == 0 {
                     return Done(k + 1);
                 }
             }
