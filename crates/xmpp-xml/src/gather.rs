@@ -226,7 +226,7 @@ impl Gather {
         let base = before.len();
         let mut from = 0;
         let r = 'scan: loop {
-            let Some((block, mut hits)) = simd::next_block(input, from, 0, simd::angles) else {
+            let Some((block, mut hits)) = simd::next_block(input, from, simd::angles) else {
                 break More;
             };
             while hits != 0 {

@@ -12,27 +12,23 @@ pub(crate) const BLOCK: usize = 16;
 /// leaves one value to compare with).
 #[inline(always)]
 pub(crate) fn angles(block: &[u8; BLOCK]) -> u32 {
-    let v = u8x16::new(*block) | u8x16::splat(2);
-    v.simd_eq(u8x16::splat(b'>')).to_bitmask()
+    is(u8x16::new(*block) | u8x16::splat(2), b'>').to_bitmask()
 }
 
 /// The bytes of `block` equal to `needle`.
 #[inline(always)]
 pub(crate) fn equal(block: &[u8; BLOCK], needle: u8) -> u32 {
-    u8x16::new(*block)
-        .simd_eq(u8x16::splat(needle))
-        .to_bitmask()
+    is(u8x16::new(*block), needle).to_bitmask()
 }
 
 /// The first block of `hay` from `from` on in which `test` marks a byte, as the offset
 /// of its first byte and its mask; `None` when no byte is marked. Short of a block at
 /// the end, the last sixteen bytes are tested (less the ones before `from`), or, in a
-/// slice shorter than a block, the bytes padded with `pad`.
+/// slice shorter than a block, its bytes after padding (which the mask drops).
 #[inline(always)]
 pub(crate) fn next_block(
     hay: &[u8],
     mut from: usize,
-    pad: u8,
     test: impl Fn(&[u8; BLOCK]) -> u32,
 ) -> Option<(usize, u32)> {
     let mut blocks = hay.get(from..)?.chunks_exact(BLOCK);
@@ -49,21 +45,27 @@ pub(crate) fn next_block(
     if rest.is_empty() {
         return None;
     }
-    let m = match hay.last_chunk::<BLOCK>() {
-        Some(last) => test(last) >> (BLOCK - rest.len()),
-        None => {
-            let mut b = [pad; BLOCK];
-            b[..rest.len()].copy_from_slice(rest);
-            test(&b)
-        }
-    };
+    let m = test(&last_block(hay, rest)) >> (BLOCK - rest.len());
     (m != 0).then_some((from, m))
+}
+
+/// The block that ends with `rest`, the last bytes of `hay` short of a whole block: the
+/// last sixteen bytes of `hay` (`rest` after bytes already tested), or `rest` after
+/// padding when `hay` is shorter. Callers shift the block's mask right by
+/// `BLOCK - rest.len()`.
+#[inline(always)]
+fn last_block(hay: &[u8], rest: &[u8]) -> [u8; BLOCK] {
+    hay.last_chunk::<BLOCK>().copied().unwrap_or_else(|| {
+        let mut b = [0u8; BLOCK];
+        b[BLOCK - rest.len()..].copy_from_slice(rest);
+        b
+    })
 }
 
 /// Position of the first `needle` in `hay`.
 #[inline]
 pub(crate) fn find(hay: &[u8], needle: u8) -> Option<usize> {
-    let (at, m) = next_block(hay, 0, !needle, |b| equal(b, needle))?;
+    let (at, m) = next_block(hay, 0, |b| equal(b, needle))?;
     Some(at + m.trailing_zeros() as usize)
 }
 
@@ -109,16 +111,7 @@ pub(crate) fn run(hay: &[u8], stops: impl Fn(u8x16) -> u8x16) -> (usize, bool) {
     if rest.is_empty() {
         return (at, high != 0);
     }
-    // The last sixteen bytes, less the ones already read; in a slice shorter than that,
-    // the bytes after padding.
-    let v = match hay.last_chunk::<BLOCK>() {
-        Some(last) => u8x16::new(*last),
-        None => {
-            let mut b = [0u8; BLOCK];
-            b[BLOCK - rest.len()..].copy_from_slice(rest);
-            u8x16::new(b)
-        }
-    };
+    let v = u8x16::new(last_block(hay, rest));
     let skip = BLOCK - rest.len();
     let m = ((stops(v).to_bitmask()) >> skip) | (1 << rest.len());
     let h = (v.to_bitmask()) >> skip;
@@ -197,7 +190,7 @@ mod tests {
             let h = &hay[..len];
             for from in 0..=len {
                 let want = h[from..].iter().position(|&b| b == b'<' || b == b'>');
-                let got = next_block(h, from, 0, angles)
+                let got = next_block(h, from, angles)
                     .map(|(at, m)| at + m.trailing_zeros() as usize - from);
                 assert_eq!(got, want, "{len} {from}");
                 assert_eq!(
